@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 kochava.publisher contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection options shared by every module (declared once in
+    # plugins/module_utils/_module.py as CONNECTION_ARGUMENT_SPEC).
+    DOCUMENTATION = r"""
+options:
+  api_key:
+    description:
+      - The Premium Publisher API key, sent as the C(Authentication-Key) header.
+      - If not set, the value of the E(KOCHAVA_API_KEY) environment variable is used.
+      - The key is never shown in results, messages, warnings, diffs or logs.
+    type: str
+    required: true
+  api_url:
+    description:
+      - Base URL of the Kochava API.
+      - If not set, the value of the E(KOCHAVA_API_URL) environment variable is used, and then V(https://api.kochava.com).
+      - Redirects are never followed, so the key is only ever sent to this host.
+    type: str
+    default: https://api.kochava.com
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of O(api_url).
+      - Only set to V(false) against a test server you control.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for the API to connect and to answer each request.
+    type: float
+    default: 30
+  max_retries:
+    description:
+      - How often a request is retried after HTTP 429, 500, 502, 503, 504, a lost connection or a read timeout.
+      - Retries wait with exponential backoff and full jitter (base 1 s, cap 30 s), or as long as C(Retry-After) says (capped at 60 s).
+      - A POST whose outcome is unknown is never resent blindly; see the module's notes.
+      - V(0) turns retries off.
+    type: int
+    default: 4
+requirements:
+  - requests >= 2.25
+  - voluptuous >= 0.13
+notes:
+  - Modules talk to the API from the host they run on, usually C(localhost) (use O(ignore:delegate_to) or a local connection).
+  - The options above can be set once for all modules of this collection with
+    C(module_defaults) and the action group C(group/kochava.publisher.kochava).
+"""

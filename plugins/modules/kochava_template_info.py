@@ -1,0 +1,158 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 kochava.publisher contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: kochava_template_info
+short_description: List the postback templates available to a Kochava app
+version_added: 1.0.0
+description:
+  - Read the postback templates (networks) available to a Kochava app through the Premium Publisher API, across all pages.
+  - A template's C(context_meta) lists the inputs a trigger's context takes, with their defaults and, for select inputs, their options.
+  - With O(pending=true), read the templates whose triggers still need setting up (the API's "Get Pending Setup" call).
+author:
+  - kochava.publisher contributors
+extends_documentation_fragment:
+  - kochava.publisher.connection
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+    details: The module only reads; it runs the same in check mode and always returns C(changed=false).
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: none
+  idempotent:
+    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
+    support: full
+options:
+  app_id:
+    description: The Kochava app whose templates are read.
+    type: int
+    required: true
+  template_id:
+    description: Only the template with this id.
+    type: int
+  name:
+    description: Only templates with this name (exact match).
+    type: str
+  pending:
+    description:
+      - Read C(GET /apps/{appId}/postbacks/incomplete) instead of the full list, the templates whose triggers still need setting up.
+    type: bool
+    default: false
+seealso:
+  - module: kochava.publisher.kochava_trigger
+"""
+
+EXAMPLES = r"""
+- name: Every template available to the app
+  kochava.publisher.kochava_template_info:
+    app_id: 87100
+  register: templates
+
+- name: The inputs of one template, by name
+  kochava.publisher.kochava_template_info:
+    app_id: 87100
+    name: Custom Postback
+    api_key: "{{ vault_kochava_api_key }}"
+    api_url: https://api.kochava.com
+    validate_certs: true
+    timeout: 30
+    max_retries: 4
+  register: custom
+
+- name: Templates whose triggers still need setting up
+  kochava.publisher.kochava_template_info:
+    app_id: 87100
+    template_id: 2209
+    pending: true
+  register: pending
+
+- name: Show the required inputs of the template
+  ansible.builtin.debug:
+    msg: "{{ custom.templates[0].context_meta | selectattr('input.required') | map(attribute='input.id') | list }}"
+"""
+
+RETURN = r"""
+templates:
+  description:
+    - The matching templates as the API gives them, with ids as integers and RV(templates[].context_meta[].input.required)
+      as a boolean (the API sends both V("true") and V(false)).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 2209
+      network_id: 3
+      platform: ""
+      name: mmDSP
+      context_meta:
+        - label:
+            name: Fingerprint Lookback
+            description: The lookback window for fingerprint reconciliation.
+          input:
+            id: cpi_jumptap_fingerprint_lookback_window
+            type: select
+            required: true
+            default_value: "7"
+            options:
+              - value: 1
+                label: 1 day
+  contains:
+    id:
+      description: The template's id, used as a trigger's C(template_id).
+      type: int
+      returned: always
+    network_id:
+      description: The network the template posts to.
+      type: int
+      returned: when the API gives it
+    name:
+      description: The template's name.
+      type: str
+      returned: always
+    platform:
+      description: The platform the template is for; often empty.
+      type: str
+      returned: when the API gives it
+    context_meta:
+      description: The inputs a trigger's context takes (C(label) and C(input) with C(id), C(type), C(required), C(default_value), C(options)).
+      type: list
+      elements: dict
+      returned: always
+"""
+
+from ansible_collections.kochava.publisher.plugins.module_utils._module import KochavaModule
+
+
+def main():
+    module = KochavaModule(
+        argument_spec=dict(
+            app_id=dict(type="int", required=True),
+            template_id=dict(type="int"),
+            name=dict(type="str"),
+            pending=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+
+    def read(client):
+        templates = client.list_templates(params["app_id"], pending=params["pending"])
+        if params["template_id"] is not None:
+            templates = [t for t in templates if t.get("id") == params["template_id"]]
+        if params["name"] is not None:
+            templates = [t for t in templates if t.get("name") == params["name"]]
+        return {"changed": False, "templates": templates}
+
+    module.run(read)
+
+
+if __name__ == "__main__":
+    main()

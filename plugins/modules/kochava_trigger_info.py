@@ -1,0 +1,191 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 kochava.publisher contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: kochava_trigger_info
+short_description: List Kochava postback triggers
+version_added: 1.0.0
+description:
+  - Read the postback triggers of a Kochava app through the Premium Publisher API, across all pages of the list.
+  - Read one trigger by O(id), or filter the full list by O(type), O(template_id), O(filter_str) and O(active).
+author:
+  - kochava.publisher contributors
+extends_documentation_fragment:
+  - kochava.publisher.connection
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+    details: The module only reads; it runs the same in check mode and always returns C(changed=false).
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: none
+  idempotent:
+    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
+    support: full
+options:
+  app_id:
+    description: The Kochava app whose triggers are read.
+    type: int
+    required: true
+  id:
+    description:
+      - Read only the trigger with this id (one API call). A trigger that does not exist in the app gives an empty list.
+      - The filters below still apply.
+    type: int
+  type:
+    description: Only triggers of this type.
+    type: str
+    choices: [install, event, click]
+  template_id:
+    description: Only triggers of this postback template.
+    type: int
+  filter_str:
+    description:
+      - Only triggers with this event name. An empty string matches triggers without one (install and click triggers).
+    type: str
+  active:
+    description: Only active (V(true)) or inactive (V(false)) triggers.
+    type: bool
+seealso:
+  - module: kochava.publisher.kochava_trigger
+"""
+
+EXAMPLES = r"""
+- name: All triggers of an app (every page)
+  kochava.publisher.kochava_trigger_info:
+    app_id: 87100
+  register: all_triggers
+
+- name: Active purchase event triggers of one template
+  kochava.publisher.kochava_trigger_info:
+    app_id: 87100
+    type: event
+    template_id: 3373
+    filter_str: Purchase
+    active: true
+    api_key: "{{ vault_kochava_api_key }}"
+    api_url: https://api.kochava.com
+    validate_certs: true
+    timeout: 30
+    max_retries: 4
+  register: purchase
+
+- name: One trigger by id
+  kochava.publisher.kochava_trigger_info:
+    app_id: 87100
+    id: 54636
+  register: one
+
+- name: Show the titles
+  ansible.builtin.debug:
+    msg: "{{ all_triggers.triggers | map(attribute='title') | list }}"
+"""
+
+RETURN = r"""
+triggers:
+  description:
+    - The matching triggers as the API gives them, with ids as integers, RV(triggers[].active) as a boolean
+      and RV(triggers[].filter_str) always present (empty for install and click triggers).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: 54636
+      app_id: 87100
+      type: install
+      title: Install Custom Postback
+      template_id: 3373
+      filter_str: ""
+      active: false
+      date_created: 1394048564
+      context:
+        cpi_mostback_url: https://collector.example.com/ingest
+        deferred_for: "0"
+  contains:
+    id:
+      description: The trigger's id.
+      type: int
+      returned: always
+    app_id:
+      description: The app the trigger belongs to.
+      type: int
+      returned: always
+    type:
+      description: V(install), V(event) or V(click).
+      type: str
+      returned: always
+    title:
+      description: The trigger's title.
+      type: str
+      returned: always
+    template_id:
+      description: The trigger's postback template.
+      type: int
+      returned: always
+    filter_str:
+      description: The event name of an V(event) trigger; empty for other types.
+      type: str
+      returned: always
+    active:
+      description: Whether the trigger is active.
+      type: bool
+      returned: always
+    date_created:
+      description: When the trigger was created, in seconds since the epoch.
+      type: int
+      returned: when the API gives it
+    context:
+      description: The trigger's settings; the API returns values as strings.
+      type: dict
+      returned: always
+"""
+
+from ansible_collections.kochava.publisher.plugins.module_utils._module import KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers import same_value
+
+
+def matches(trigger, params):
+    for field in ("type", "template_id"):
+        if params[field] is not None and trigger.get(field) != params[field]:
+            return False
+    if params["filter_str"] is not None and not same_value(trigger.get("filter_str"), params["filter_str"]):
+        return False
+    if params["active"] is not None and bool(trigger.get("active")) != params["active"]:
+        return False
+    return True
+
+
+def main():
+    module = KochavaModule(
+        argument_spec=dict(
+            app_id=dict(type="int", required=True),
+            id=dict(type="int"),
+            type=dict(type="str", choices=["install", "event", "click"]),
+            template_id=dict(type="int"),
+            filter_str=dict(type="str"),
+            active=dict(type="bool"),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+
+    def read(client):
+        if params["id"] is not None:
+            found = client.get_trigger(params["app_id"], params["id"])
+            triggers = [found] if found is not None else []
+        else:
+            triggers = client.list_triggers(params["app_id"])
+        return {"changed": False, "triggers": [t for t in triggers if matches(t, params)]}
+
+    module.run(read)
+
+
+if __name__ == "__main__":
+    main()
