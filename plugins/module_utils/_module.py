@@ -59,7 +59,10 @@ class KochavaModule(AnsibleModule):
                     max_retries=self.params["max_retries"],
                 )
             except KochavaError as exc:
-                self.fail_from(exc)
+                error = exc
+            else:
+                return self.client
+            self.fail_from(error)
         return self.client
 
     def _scrub(self, text):
@@ -92,8 +95,14 @@ class KochavaModule(AnsibleModule):
 
     def run(self, func):
         """Call ``func(client)`` and exit with its result dict, or fail cleanly."""
+        client = self.get_client()
+        error = result = None
         try:
-            result = func(self.get_client())
+            result = func(client)
         except (KochavaError, TriggerError) as exc:
-            self.fail_from(exc)
+            error = exc
+        if error is not None:
+            # Failing outside the except block keeps the exception (and any
+            # traceback of it) out of the result.
+            self.fail_from(error)
         self.exit_result(**result)
