@@ -1,0 +1,101 @@
+"""The AWX/AAP credential type drives the demo the way an AWX job would.
+
+The env vars come from rendering the credential type's own injector templates
+(with a credential holding the emulator's demo key and URL) into
+``env/envvars`` of an ansible-runner private data dir; ``playbooks/demo.yml``
+then runs through ansible-runner against the in-process emulator. The key may
+appear in no file ansible-runner writes, only in the ``env/envvars`` input.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import shutil
+
+import ansible_runner
+import jinja2
+import yaml
+from tooling_helpers import ROOT, VENV_BIN
+
+AWX_DIR = os.path.join(ROOT, "extensions", "awx")
+
+
+def load_yaml(name):
+    with open(os.path.join(AWX_DIR, name)) as f:
+        return yaml.safe_load(f)
+
+
+def credential_inputs(given):
+    """The inputs AWX would hand to the injectors: given values, then field defaults."""
+    spec = load_yaml("credential_type_inputs.yml")
+    ids = [field["id"] for field in spec["fields"]]
+    unknown = set(given) - set(ids)
+    assert not unknown, "not inputs of the credential type: %s" % unknown
+    for name in spec.get("required", []):
+        assert name in given, "required input %s missing" % name
+    inputs = {field["id"]: field["default"] for field in spec["fields"] if "default" in field}
+    inputs.update(given)
+    return inputs
+
+
+def render_env(inputs):
+    """Render the credential type's env injectors like AWX (Jinja2, strict undefined)."""
+    injectors = load_yaml("credential_type_injectors.yml")
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    return {name: env.from_string(template).render(**inputs) for name, template in injectors["env"].items()}
+
+
+def test_inputs_and_injectors_shape():
+    spec = load_yaml("credential_type_inputs.yml")
+    fields = {field["id"]: field for field in spec["fields"]}
+    assert fields["api_key"].get("secret") is True
+    assert fields["api_url"]["default"] == "https://api.kochava.com"
+    env = render_env(credential_inputs({"api_key": "k"}))
+    assert sorted(env.values()) == sorted(["k", "https://api.kochava.com"])
+
+
+def test_demo_runs_like_an_awx_job(tmp_path, monkeypatch, emulator):
+    url, key = emulator
+    injected = render_env(credential_inputs({"api_key": key, "api_url": url}))
+    assert key in injected.values() and url in injected.values()
+
+    # The job's private data dir, laid out as AWX does.
+    pdd = tmp_path / "job"
+    shutil.copytree(os.path.join(ROOT, "playbooks"), str(pdd / "project"))
+    (pdd / "inventory").mkdir()
+    shutil.copy(os.path.join(ROOT, "playbooks", "inventory.ini"), str(pdd / "inventory" / "hosts"))
+    (pdd / "env").mkdir()
+    envvars = pdd / "env" / "envvars"
+    envvars.write_text(yaml.safe_dump(injected))
+
+    # Nothing about Kochava may reach the job except through the credential.
+    for name in list(os.environ):
+        if name.startswith("KOCHAVA_"):
+            monkeypatch.delenv(name)
+    # ansible-playbook from this venv; kochava.publisher via the checkout's link.
+    monkeypatch.setenv("PATH", VENV_BIN + os.pathsep + os.environ.get("PATH", ""))
+    monkeypatch.setenv("ANSIBLE_COLLECTIONS_PATH", os.path.join(ROOT, ".build", "collections"))
+    monkeypatch.setenv("ANSIBLE_COLLECTIONS_SCAN_SYS_PATH", "false")
+
+    result = ansible_runner.run(private_data_dir=str(pdd), playbook="demo.yml", quiet=True)
+    stdout = result.stdout.read()
+    assert result.status == "successful", stdout
+    assert result.rc == 0, stdout
+    assert "failed=0" in stdout
+
+    # The key appears in no file but the env input.
+    leaks = []
+    for dirpath, _dirs, files in os.walk(str(pdd)):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            if path == str(envvars):
+                continue
+            with open(path, "rb") as f:
+                if key.encode() in f.read():
+                    leaks.append(os.path.relpath(path, str(pdd)))
+    assert envvars.read_text().count(key) == 1
+    assert not leaks, "API key written to: %s" % leaks
+    # ansible-runner did write artifacts (so the scan above covered something).
+    assert os.listdir(str(pdd / "artifacts"))
