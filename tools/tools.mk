@@ -65,7 +65,7 @@ ruff-format: tools-venv
 # Production profile over the playbooks and the collection; ANSIBLE_COLLECTIONS_PATH
 # (from the Makefile) makes kochava.publisher resolve to this checkout.
 ansible-lint: tools-venv collection
-	PATH="$(TBIN):$$PATH" $(TBIN)/ansible-lint --profile production --offline
+	PATH="$(TBIN):$$PATH" $(TBIN)/ansible-lint --profile production --offline --nocolor
 
 changelog-lint: tools-venv
 	$(TBIN)/antsibull-changelog lint
