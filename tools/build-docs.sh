@@ -25,8 +25,8 @@ build)
     antsibull-docs --config-file "$root/tools/docsite/antsibull-docs.cfg" \
         collection --use-current --cleanup everything --dest-dir "$work/rst" \
         kochava.publisher
-    cp "$root/tools/docsite/index.rst" "$work/rst/index.rst"
-    sphinx-build -q -M html "$work/rst" "$out" -c "$root/tools/docsite" -W --keep-going
+    cp "$root/tools/docsite/index.rst" "$root/tools/docsite/ansible_refs.rst" "$work/rst/"
+    sphinx-build -M html "$work/rst" "$out" -c "$root/tools/docsite" -W --keep-going -q
     echo "docsite: $out/html/index.html"
     ;;
 *)

@@ -27,3 +27,8 @@ def test_module_page(module):
     assert "kochava.publisher." + module in html
     # The shared connection options come from the doc fragment.
     assert "api_key" in html
+
+
+def test_guide_page():
+    """docs/docsite/rst/guide.rst, listed in docs/docsite/extra-docs.yml."""
+    assert os.path.isfile(os.path.join(HTML, "collections", "kochava", "publisher", "docsite", "guide.html"))
