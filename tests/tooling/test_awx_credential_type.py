@@ -4,18 +4,25 @@ The env vars come from rendering the credential type's own injector templates
 (with a credential holding the emulator's demo key and URL) into
 ``env/envvars`` of an ansible-runner private data dir; ``playbooks/demo.yml``
 then runs through ansible-runner against the in-process emulator. The key may
-appear in no file ansible-runner writes, only in the ``env/envvars`` input.
+appear in no file of the job's directory but the ``env/envvars`` input and
+ansible-runner's environment record (``artifacts/<ident>/command``, which
+ansible-runner 2.4 always writes; AWX shows that environment with values of
+names matching KEY redacted).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import glob
+import json
 import os
 import shutil
+import stat
 
 import ansible_runner
 import jinja2
+import jinja2.sandbox
 import yaml
 from tooling_helpers import ROOT, VENV_BIN
 
@@ -61,9 +68,10 @@ def test_demo_runs_like_an_awx_job(tmp_path, monkeypatch, emulator):
     injected = render_env(credential_inputs({"api_key": key, "api_url": url}))
     assert key in injected.values() and url in injected.values()
 
-    # The job's private data dir, laid out as AWX does.
+    # The job's private data dir, laid out as AWX does (the seed, which holds
+    # the key, stays out of the project).
     pdd = tmp_path / "job"
-    shutil.copytree(os.path.join(ROOT, "playbooks"), str(pdd / "project"))
+    shutil.copytree(os.path.join(ROOT, "playbooks"), str(pdd / "project"), ignore=shutil.ignore_patterns("emulator_seed.json"))
     (pdd / "inventory").mkdir()
     shutil.copy(os.path.join(ROOT, "playbooks", "inventory.ini"), str(pdd / "inventory" / "hosts"))
     (pdd / "env").mkdir()
@@ -85,17 +93,32 @@ def test_demo_runs_like_an_awx_job(tmp_path, monkeypatch, emulator):
     assert result.rc == 0, stdout
     assert "failed=0" in stdout
 
-    # The key appears in no file but the env input.
+    # The key appears in no file but the env input ...
     leaks = []
     for dirpath, _dirs, files in os.walk(str(pdd)):
         for name in files:
             path = os.path.join(dirpath, name)
-            if path == str(envvars):
+            if path in (str(envvars), *command_records(pdd)):
                 continue
             with open(path, "rb") as f:
                 if key.encode() in f.read():
                     leaks.append(os.path.relpath(path, str(pdd)))
     assert envvars.read_text().count(key) == 1
     assert not leaks, "API key written to: %s" % leaks
-    # ansible-runner did write artifacts (so the scan above covered something).
-    assert os.listdir(str(pdd / "artifacts"))
+    # ... and ansible-runner's own record of the process it started
+    # (artifacts/<ident>/command: argv, cwd and the whole environment, mode 0600),
+    # which ansible-runner 2.4 always writes. There the key may only be the value
+    # of the injected variable, never part of the command line.
+    records = command_records(pdd)
+    assert records, "ansible-runner wrote no artifacts"
+    for path in records:
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+        with open(path) as f:
+            record = json.load(f)
+        assert key not in json.dumps(record["command"]) and key not in record["cwd"]
+        holding_key = sorted(name for name, value in record["env"].items() if key in value)
+        assert holding_key == sorted(name for name, value in injected.items() if key in value), holding_key
+
+
+def command_records(pdd):
+    return glob.glob(os.path.join(str(pdd), "artifacts", "*", "command"))
