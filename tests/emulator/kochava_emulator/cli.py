@@ -1,0 +1,130 @@
+"""Command line: ``python -m kochava_emulator serve|run``.
+
+``serve`` serves until SIGINT/SIGTERM; the first line on stdout is the base URL.
+
+``run [options] -- CMD ARGS...`` starts the emulator on a free port, runs CMD
+with ``KOCHAVA_API_URL`` set to the emulator's URL and ``KOCHAVA_API_KEY`` set
+to the seed's ``demo_key`` (when the seed has one), stops the emulator and
+exits with CMD's exit status (128+N if CMD died of signal N, 127 if CMD
+could not be started).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+
+from .server import DUPLICATE_STATUSES, Emulator
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a positive integer")
+    return value
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", metavar="FILE", help="JSON seed file (see README.md)")
+    parser.add_argument("--page-size", type=_positive_int, metavar="N", help="items per page on list endpoints (default: seed's, else 50)")
+    parser.add_argument(
+        "--duplicate-status", type=int, choices=DUPLICATE_STATUSES, help="status of a duplicate POST: 400 (current API, default) or 409 (announced)"
+    )
+    parser.add_argument("--numbers-as-strings", action="store_true", default=None, help="answer ids and required flags as strings")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m kochava_emulator``."""
+    parser = argparse.ArgumentParser(prog="python -m kochava_emulator", description="Kochava Publisher API postback emulator")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve until SIGINT/SIGTERM; prints the URL on line 1")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
+    serve.add_argument("--quiet", action="store_true", help="no access lines on stderr")
+    _add_common(serve)
+
+    run = commands.add_parser("run", help="run a command against a fresh emulator")
+    _add_common(run)
+    run.add_argument("--log-file", metavar="FILE", help="write the request log (JSON) there when the command ends")
+    run.add_argument("--verbose", action="store_true", help="access lines on stderr")
+    run.add_argument("cmd", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
+    return parser
+
+
+def _access_line(entry: dict) -> None:
+    status = "dropped" if entry["dropped"] else entry["status"]
+    fault = f" [fault: {entry['fault']}]" if entry["fault"] else ""
+    print(f"{entry['method']} {entry['path']} -> {status}{fault}", file=sys.stderr, flush=True)
+
+
+def _emulator(args: argparse.Namespace, **kwargs) -> Emulator:
+    return Emulator(seed=args.seed, page_size=args.page_size, duplicate_status=args.duplicate_status, numbers_as_strings=args.numbers_as_strings, **kwargs)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Serve until SIGINT or SIGTERM."""
+    emulator = _emulator(args, host=args.host, port=args.port, access_log=None if args.quiet else _access_line)
+    done = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: done.set())
+    url = emulator.start()
+    print(url, flush=True)
+    try:
+        while not done.wait(0.5):
+            pass
+    finally:
+        emulator.stop()
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``args.cmd`` against a fresh emulator; return its exit status."""
+    cmd = list(args.cmd)
+    if cmd and cmd[0] == "--":
+        cmd = cmd[1:]
+    if not cmd:
+        print("run: give a command after --", file=sys.stderr)
+        return 2
+    emulator = _emulator(args, access_log=_access_line if args.verbose else None)
+    env = dict(os.environ)
+    env["KOCHAVA_API_URL"] = emulator.start()
+    if emulator.demo_key:
+        env["KOCHAVA_API_KEY"] = emulator.demo_key
+    try:
+        try:
+            child = subprocess.Popen(cmd, env=env)
+        except OSError as exc:
+            print(f"run: cannot start {cmd[0]}: {exc}", file=sys.stderr)
+            return 127
+
+        def forward(signum: int, _frame: object) -> None:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+        previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            status = child.wait()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+    finally:
+        emulator.stop()
+        if args.log_file:
+            with open(args.log_file, "w", encoding="utf-8") as handle:
+                json.dump(emulator.log, handle, indent=2)
+    return 128 - status if status < 0 else status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit status."""
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    return run(args)

@@ -1,0 +1,191 @@
+"""Injected faults: what can go wrong between a client and the real API.
+
+A :class:`Fault` matches requests by method and path (exact, or a regular
+expression that must match the whole path; the query string is ignored) and
+is used up after ``times`` matching requests (``times=None``: until cleared).
+Kinds, which can be combined with ``delay``:
+
+* canned answer (``status`` and/or ``json`` / ``body`` / ``headers``): answer
+  that instead of the real thing; the request is NOT applied;
+* ``invalid_json``: answer ``status`` (default 200) with a truncated JSON body;
+  the request is NOT applied;
+* ``drop``: close the TCP connection without answering; NOT applied;
+* ``apply_then_drop``: apply the request, then close the connection without
+  answering (the write happened, the client never hears of it);
+* ``delay`` alone: sleep, then handle the request normally.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json as jsonlib
+import re
+import threading
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+#: What an ``invalid_json`` fault sends: the start of an envelope, cut short.
+TRUNCATED_JSON = b'{"success":true,"meta":null,"nextToken":null,"previousToken":null,"errors":[],"data":[{"id":'
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class Fault:
+    """One injected fault; see the module docstring for the kinds."""
+
+    method: str
+    path: str | None = None
+    path_regex: str | None = None
+    status: int | None = None
+    json: Any = None
+    body: str | bytes | None = None
+    headers: dict | None = None
+    invalid_json: bool = False
+    delay: float = 0
+    drop: bool = False
+    apply_then_drop: bool = False
+    times: int | None = 1
+    id: int = field(default_factory=lambda: next(_ids))
+
+    def __post_init__(self) -> None:
+        self.method = (self.method or "*").upper()
+        if (self.path is None) == (self.path_regex is None):
+            raise ValueError("give exactly one of path or path_regex")
+        self._regex = re.compile(self.path_regex) if self.path_regex is not None else None
+        canned = self.status is not None or self.json is not None or self.body is not None or self.headers
+        kinds = [bool(canned), bool(self.invalid_json), bool(self.drop), bool(self.apply_then_drop)]
+        if self.invalid_json and (self.json is not None or self.body is not None):
+            raise ValueError("invalid_json cannot be combined with json or body")
+        if self.drop and any(kinds[:2] + kinds[3:]):
+            raise ValueError("drop cannot be combined with another answer")
+        if self.apply_then_drop and any(kinds[:3]):
+            raise ValueError("apply_then_drop cannot be combined with another answer")
+        if self.json is not None and self.body is not None:
+            raise ValueError("give json or body, not both")
+        if self.times is not None and (not isinstance(self.times, int) or self.times < 1):
+            raise ValueError("times must be a positive integer or None")
+        if not isinstance(self.delay, (int, float)) or self.delay < 0:
+            raise ValueError("delay must be a non-negative number of seconds")
+        if self.status is not None and not 100 <= int(self.status) <= 599:
+            raise ValueError("status must be an HTTP status code")
+
+    # -- matching --------------------------------------------------------------
+    def matches(self, method: str, path: str) -> bool:
+        """True if this fault applies to a request."""
+        if self.method not in ("*", method.upper()):
+            return False
+        if self._regex is not None:
+            return self._regex.fullmatch(path) is not None
+        return path == self.path
+
+    @property
+    def kind(self) -> str:
+        """A short name for the request log."""
+        if self.drop:
+            return "drop"
+        if self.apply_then_drop:
+            return "apply_then_drop"
+        if self.invalid_json:
+            return "invalid_json"
+        if self.answers:
+            return "answer"
+        return "delay"
+
+    @property
+    def answers(self) -> bool:
+        """True if the fault replaces the real answer (the request is not applied)."""
+        return bool(self.invalid_json or self.status is not None or self.json is not None or self.body is not None or self.headers)
+
+    def answer(self) -> tuple[int, list[tuple[str, str]], bytes]:
+        """The canned ``(status, headers, body)`` of an answering fault."""
+        status = int(self.status) if self.status is not None else 200
+        if self.invalid_json:
+            content_type, payload = "application/json", TRUNCATED_JSON
+        elif self.json is not None:
+            content_type, payload = "application/json", jsonlib.dumps(self.json).encode()
+        elif self.body is not None:
+            content_type = "text/html; charset=utf-8"
+            payload = self.body.encode() if isinstance(self.body, str) else bytes(self.body)
+        else:
+            ok = status < 400
+            try:
+                reason = HTTPStatus(status).phrase
+            except ValueError:
+                reason = "Error"
+            content_type = "application/json"
+            payload = jsonlib.dumps(
+                {
+                    "success": ok,
+                    "meta": None,
+                    "nextToken": None,
+                    "previousToken": None,
+                    "errors": [] if ok else [f"{status} {reason}"],
+                    "warnings": [],
+                    "messages": [],
+                    "data": [],
+                }
+            ).encode()
+        headers = {"Content-Type": content_type}
+        for name, value in (self.headers or {}).items():
+            for existing in [h for h in headers if h.lower() == name.lower()]:
+                del headers[existing]
+            headers[name] = str(value)
+        headers["Content-Length"] = str(len(payload))
+        return status, list(headers.items()), payload
+
+    def describe(self) -> dict:
+        """Plain-data description (control API)."""
+        return {
+            "id": self.id,
+            "method": self.method,
+            "path": self.path,
+            "path_regex": self.path_regex,
+            "status": self.status,
+            "json": self.json,
+            "body": self.body.decode("utf-8", "replace") if isinstance(self.body, bytes) else self.body,
+            "headers": self.headers,
+            "invalid_json": self.invalid_json,
+            "delay": self.delay,
+            "drop": self.drop,
+            "apply_then_drop": self.apply_then_drop,
+            "times": self.times,
+            "kind": self.kind,
+        }
+
+
+class FaultBook:
+    """Pending faults, consumed first-injected-first by matching requests."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+
+    def add(self, fault: Fault) -> Fault:
+        """Queue a fault."""
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def take(self, method: str, path: str) -> Fault | None:
+        """Use up one application of the first fault matching the request."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(method, path):
+                    if fault.times is not None:
+                        fault.times -= 1
+                        if fault.times == 0:
+                            self._faults.remove(fault)
+                    return fault
+            return None
+
+    def clear(self) -> None:
+        """Forget every pending fault."""
+        with self._lock:
+            self._faults.clear()
+
+    def pending(self) -> list[dict]:
+        """Descriptions of the faults still pending."""
+        with self._lock:
+            return [f.describe() for f in self._faults]

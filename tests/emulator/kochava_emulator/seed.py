@@ -1,0 +1,72 @@
+"""Seed files: the emulator's starting state, as JSON.
+
+Format (every key optional)::
+
+    {
+      "demo_key": "demo-key-0000",
+      "keys": {"demo-key-0000": [87100, 17], "all-apps-key": "*"},
+      "templates": [{"id": 3373, "network_id": 0, "platform": "", "name": "...",
+                     "context_meta": [{"label": {...}, "input": {...}}]}],
+      "apps": {"87100": {"template_ids": [3373, 2209]}},
+      "triggers": [{"app_id": 87100, "type": "install", "template_id": 3373,
+                    "title": "...", "context": {...}, "active": false,
+                    "id": 54636, "date_created": 1394048564}],
+      "page_size": 50,
+      "duplicate_status": 400,
+      "numbers_as_strings": false
+    }
+
+``keys`` maps a key to a list of app ids or to ``"*"`` (every app). A
+``demo_key`` that is not listed under ``keys`` is allowed on every app.
+Triggers are stored like a POST would store them (values as strings,
+defaults filled, uniqueness enforced) but without the destination-URL and
+select-option checks, so a seed can plant triggers the API would refuse
+today (e.g. an incomplete one). ``id`` and ``date_created`` are optional.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from typing import Any
+
+from .state import State
+
+SEED_KEYS = {"demo_key", "keys", "templates", "apps", "triggers", "page_size", "duplicate_status", "numbers_as_strings"}
+
+
+def load_seed(seed: Any) -> dict:
+    """Return a seed as a dict: ``None`` (empty), a dict, or a JSON file path."""
+    if seed is None:
+        return {}
+    if isinstance(seed, (str, os.PathLike)):
+        with open(seed, encoding="utf-8") as handle:
+            seed = json.load(handle)
+    if not isinstance(seed, dict):
+        raise ValueError("a seed must be a JSON object")
+    unknown = set(seed) - SEED_KEYS
+    if unknown:
+        raise ValueError(f"unknown seed keys: {', '.join(sorted(unknown))}")
+    return copy.deepcopy(seed)
+
+
+def apply_seed(state: State, seed: dict) -> None:
+    """Clear ``state`` and fill it from a seed dict (see module docstring)."""
+    with state.lock:
+        state.clear()
+        for template in seed.get("templates", []):
+            state.add_template(template)
+        for app_id, spec in (seed.get("apps") or {}).items():
+            spec = spec or {}
+            state.add_app(int(app_id), spec.get("template_ids", []))
+        for key, apps in (seed.get("keys") or {}).items():
+            state.add_key(key, None if apps == "*" else apps)
+        demo_key = seed.get("demo_key")
+        if demo_key and demo_key not in state.keys:
+            state.add_key(demo_key, None)
+        for trigger in seed.get("triggers", []):
+            trigger = dict(trigger)
+            trigger_id = trigger.pop("id", None)
+            date_created = trigger.pop("date_created", None)
+            state.create_trigger(trigger, strict=False, trigger_id=trigger_id, date_created=date_created)

@@ -1,0 +1,269 @@
+"""The :class:`Emulator`: state, faults, log and a threaded HTTP server, in one object."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any, Callable
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from .app import create_app
+from .errors import DuplicateTriggerError
+from .faults import Fault, FaultBook
+from .seed import apply_seed, load_seed
+from .state import State, render_trigger
+from .wsgi import FaultLogMiddleware, QuietRequestHandler, RequestLog
+
+DEFAULT_PAGE_SIZE = 50
+DUPLICATE_STATUSES = (DuplicateTriggerError.LEGACY_STATUS, DuplicateTriggerError.FUTURE_STATUS)
+WRITE_METHODS = ("POST", "PATCH", "DELETE")
+
+
+class Emulator:
+    """An emulated Kochava Publisher API (postback endpoints).
+
+    >>> with Emulator(seed="playbooks/files/emulator_seed.json") as emu:  # doctest: +SKIP
+    ...     requests.get(emu.url + "/apps/87100/postbacks",
+    ...                  headers={"Authentication-Key": emu.demo_key})
+
+    ``seed`` is None (empty state), a dict or a path to a JSON seed file.
+    ``page_size``, ``duplicate_status`` (400 or 409) and ``numbers_as_strings``
+    default to the seed's values, else 50, 400 and False. ``access_log``, if
+    given, is called with each request-log entry as it is recorded.
+    """
+
+    def __init__(
+        self,
+        seed: Any = None,
+        page_size: int | None = None,
+        duplicate_status: int | None = None,
+        numbers_as_strings: bool | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        access_log: Callable[[dict], None] | None = None,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.access_log = access_log
+        self.state = State()
+        self.fault_book = FaultBook()
+        self.request_log = RequestLog()
+        self._overrides = {"page_size": page_size, "duplicate_status": duplicate_status, "numbers_as_strings": numbers_as_strings}
+        self._seed: dict = load_seed(seed)
+        self._stopping = threading.Event()
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self.url: str | None = None
+        self.page_size = DEFAULT_PAGE_SIZE
+        self.duplicate_status = DuplicateTriggerError.LEGACY_STATUS
+        self.numbers_as_strings = False
+        self.app = create_app(self)
+        self.wsgi_app = FaultLogMiddleware(self.app.wsgi_app, self)
+        self.reset()
+
+    # -- life cycle --------------------------------------------------------------
+    def start(self) -> str:
+        """Serve on ``host:port`` (port 0: a free one) in a thread; return the base URL."""
+        if self._server is not None:
+            return self.url
+        self._stopping.clear()
+        self._server = make_server(self.host, self.port, self.wsgi_app, threaded=True, request_handler=QuietRequestHandler)
+        port = self._server.socket.getsockname()[1]
+        self.url = f"http://{self.host}:{port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name="kochava-emulator", daemon=True)
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        """Stop serving (requests still sleeping in a ``delay`` fault wake up)."""
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> Emulator:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep for a ``delay`` fault; cut short when the emulator stops."""
+        self._stopping.wait(seconds)
+
+    # -- state -------------------------------------------------------------------
+    def reset(self, seed: Any = None) -> None:
+        """Go back to the seed state (or to a new ``seed``); clear the log, faults and config.
+
+        Trigger ids keep increasing across resets, never reused.
+        """
+        if seed is not None:
+            candidate = load_seed(seed)
+            apply_seed(State(), candidate)  # a bad seed fails here, leaving the emulator as it was
+            self._seed = candidate
+        apply_seed(self.state, self._seed)
+        self.fault_book.clear()
+        self.request_log.clear()
+        self.page_size = DEFAULT_PAGE_SIZE
+        self.duplicate_status = DuplicateTriggerError.LEGACY_STATUS
+        self.numbers_as_strings = False
+        self.configure(**{k: v for k, v in self._seed.items() if k in ("page_size", "duplicate_status", "numbers_as_strings")})
+        self.configure(**{k: v for k, v in self._overrides.items() if v is not None})
+
+    @property
+    def demo_key(self) -> str | None:
+        """The seed's ``demo_key`` (None if it has none)."""
+        return self._seed.get("demo_key")
+
+    def add_app(self, app_id: int, template_ids: Iterable[int] = ()) -> None:
+        """Register an app and the templates (already added) available to it."""
+        self.state.add_app(app_id, template_ids)
+
+    def add_template(self, template: dict, app_ids: Iterable[int] = ()) -> dict:
+        """Register a template (as the API returns it) and offer it to ``app_ids``."""
+        return self.state.add_template(template, app_ids)
+
+    def add_key(self, key: str, app_ids: Iterable[int] | None = None) -> None:
+        """Register an API key allowed on ``app_ids`` (None: every app)."""
+        self.state.add_key(key, app_ids)
+
+    def add_trigger(
+        self,
+        app_id: int,
+        type: str,
+        template_id: int,
+        title: str,  # noqa: A002 (API field name)
+        filter_str: str | None = None,
+        context: dict | None = None,
+        active: bool = False,
+        *,
+        validate: bool = False,
+        id: int | None = None,  # noqa: A002
+        date_created: int | None = None,
+    ) -> dict:
+        """Store a trigger without HTTP and without logging; return it.
+
+        Stored as a POST would store it (values as strings, defaults filled,
+        no ``filter_str`` unless event, uniqueness enforced: raises
+        :class:`DuplicateTriggerError`). The destination-URL and select-option
+        rules are only checked with ``validate=True``; other problems raise
+        :class:`ApiError`.
+        """
+        body = {"app_id": app_id, "type": type, "title": title, "template_id": template_id, "context": context or {}, "active": active}
+        if filter_str is not None:
+            body["filter_str"] = filter_str
+        trigger = self.state.create_trigger(body, strict=validate, trigger_id=id, date_created=date_created)
+        return render_trigger(trigger)
+
+    def triggers(self, app_id: int | None = None) -> list[dict]:
+        """Stored triggers (deep copies, integer ids), oldest first."""
+        with self.state.lock:
+            return [render_trigger(t) for t in self.state.app_triggers(app_id)]
+
+    def trigger(self, trigger_id: int) -> dict | None:
+        """One stored trigger (a deep copy) or None."""
+        with self.state.lock:
+            found = self.state.get_trigger(int(trigger_id))
+            return render_trigger(found) if found is not None else None
+
+    # -- configuration -------------------------------------------------------------
+    def configure(self, page_size: int | None = None, duplicate_status: int | None = None, numbers_as_strings: bool | None = None) -> None:
+        """Change behaviour at run time; None leaves a setting unchanged."""
+        if page_size is not None:
+            if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+                raise ValueError("page_size must be a positive integer")
+            self.page_size = page_size
+        if duplicate_status is not None:
+            if duplicate_status not in DUPLICATE_STATUSES:
+                raise ValueError("duplicate_status must be 400 or 409")
+            self.duplicate_status = int(duplicate_status)
+        if numbers_as_strings is not None:
+            if not isinstance(numbers_as_strings, bool):
+                raise ValueError("numbers_as_strings must be a boolean")
+            self.numbers_as_strings = numbers_as_strings
+
+    def config(self) -> dict:
+        """The current settings."""
+        return {"page_size": self.page_size, "duplicate_status": self.duplicate_status, "numbers_as_strings": self.numbers_as_strings}
+
+    def set_duplicate_status(self, status: int) -> None:
+        """400: "Duplicate install post-back" (current API); 409: generic (announced)."""
+        self.configure(duplicate_status=status)
+
+    def set_page_size(self, page_size: int) -> None:
+        """Items per page on every list endpoint."""
+        self.configure(page_size=page_size)
+
+    # -- log -------------------------------------------------------------------------
+    @property
+    def log(self) -> list[dict]:
+        """Every API request so far (deep copies), oldest first.
+
+        Entry keys: ``seq``, ``time``, ``method``, ``path``, ``query`` (dict),
+        ``status`` (None if dropped unanswered), ``body`` (request JSON or
+        None), ``response`` (answer JSON or None), ``app_id`` (None if
+        unknown), ``auth`` (``missing``/``valid``/``invalid``; never the key),
+        ``fault`` (kind or None), ``dropped``.
+        """
+        return self.request_log.entries()
+
+    def writes(self) -> list[dict]:
+        """The log entries of POST, PATCH and DELETE requests."""
+        return [e for e in self.log if e["method"] in WRITE_METHODS]
+
+    def clear_log(self) -> None:
+        """Forget the request log."""
+        self.request_log.clear()
+
+    # -- faults ----------------------------------------------------------------------
+    def inject(
+        self,
+        method: str,
+        path: str | None = None,
+        *,
+        path_regex: str | None = None,
+        status: int | None = None,
+        json: Any = None,
+        body: str | bytes | None = None,
+        headers: dict | None = None,
+        invalid_json: bool = False,
+        delay: float = 0,
+        drop: bool = False,
+        apply_then_drop: bool = False,
+        times: int | None = 1,
+    ) -> Fault:
+        """Queue a fault for the next ``times`` requests matching method and path.
+
+        See :mod:`kochava_emulator.faults` for the kinds. ``method="*"``
+        matches any method; ``path`` is exact (query ignored), ``path_regex``
+        must match the whole path.
+        """
+        fault = Fault(
+            method=method,
+            path=path,
+            path_regex=path_regex,
+            status=status,
+            json=json,
+            body=body,
+            headers=headers,
+            invalid_json=invalid_json,
+            delay=delay,
+            drop=drop,
+            apply_then_drop=apply_then_drop,
+            times=times,
+        )
+        return self.fault_book.add(fault)
+
+    def faults(self) -> list[dict]:
+        """Descriptions of the faults still pending."""
+        return self.fault_book.pending()
+
+    def clear_faults(self) -> None:
+        """Forget every pending fault."""
+        self.fault_book.clear()

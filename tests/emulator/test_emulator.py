@@ -1,0 +1,605 @@
+"""Tests of the Publisher API emulator, over real HTTP with ``requests``."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+
+from kochava_emulator import DEMO_SEED, DuplicateTriggerError, Emulator
+
+KEY = "demo-key-0000"  # demo seed: apps 87100 and 17
+APP17_KEY = "app17-only-key-1111"  # demo seed: app 17 only
+ALL_KEY = "all-apps-key"  # added below: every app
+APP = 87100
+URL = "https://example.com/ingest"
+ENVELOPE_KEYS = {"success", "meta", "nextToken", "previousToken", "errors", "warnings", "messages", "data"}
+EMULATOR_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+@pytest.fixture(scope="module")
+def server():
+    with Emulator(seed=DEMO_SEED) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emu(server):
+    server.reset(seed=DEMO_SEED)  # a test may have reset to another seed
+    server.add_key(ALL_KEY, None)
+    return server
+
+
+def call(emu, method, path, key=KEY, **kwargs):
+    headers = kwargs.pop("headers", {})
+    if key is not None:
+        headers["Authentication-Key"] = key
+    kwargs.setdefault("timeout", 5)
+    return requests.request(method, emu.url + path, headers=headers, **kwargs)
+
+
+def install_body(**overrides):
+    body = {"app_id": APP, "type": "install", "title": "Install Custom Postback", "template_id": 3373, "context": {"cpi_mostback_url": URL}}
+    body.update(overrides)
+    return body
+
+
+def assert_envelope(response, status, success=True):
+    assert response.status_code == status, response.text
+    payload = response.json()
+    assert set(payload) == ENVELOPE_KEYS
+    assert payload["success"] is success
+    assert payload["meta"] is None
+    assert isinstance(payload["data"], list)
+    for key in ("errors", "warnings", "messages"):
+        assert isinstance(payload[key], list)
+    if not success:
+        assert payload["data"] == [] and payload["errors"]
+    return payload
+
+
+# -- envelope and endpoints ------------------------------------------------------
+def test_every_endpoint_answers_the_envelope(emu):
+    created = assert_envelope(call(emu, "POST", "/postbacks", json=install_body()), 201)
+    trigger = created["data"][0]
+    assert_envelope(call(emu, "GET", f"/apps/{APP}/postbacks/templates"), 200)
+    listed = assert_envelope(call(emu, "GET", f"/apps/{APP}/postbacks"), 200)
+    assert listed["data"] == [trigger]
+    one = assert_envelope(call(emu, "GET", f"/apps/{APP}/postbacks/{trigger['id']}"), 200)
+    assert one["data"] == [trigger]
+    assert_envelope(call(emu, "GET", f"/apps/{APP}/postbacks/incomplete"), 200)
+    patched = assert_envelope(call(emu, "PATCH", f"/postbacks/{trigger['id']}", json={"title": "v2"}), 200)
+    assert patched["data"] == []
+    deleted = call(emu, "DELETE", f"/postbacks/{trigger['id']}")
+    assert deleted.status_code == 200 and deleted.content == b""
+    assert emu.triggers(APP) == []
+
+
+def test_templates_are_the_apps_templates(emu):
+    data = call(emu, "GET", "/apps/17/postbacks/templates").json()["data"]
+    assert [t["id"] for t in data] == [2209, 2602]
+    mmdsp = data[0]
+    assert {"id", "network_id", "platform", "name", "context_meta"} <= set(mmdsp)
+    required = {m["input"]["id"]: m["input"].get("required") for m in mmdsp["context_meta"]}
+    assert required["cpi_jumptap_app_id"] is False
+    assert required["cpi_jumptap_fingerprint_lookback_window"] == "true"  # mixed, as documented
+
+
+def test_seeded_trigger_is_served_as_documented(emu):
+    payload = assert_envelope(call(emu, "GET", "/apps/17/postbacks/54636"), 200)
+    assert payload["data"] == [
+        {
+            "id": 54636,
+            "app_id": 17,
+            "type": "install",
+            "title": "OpenX Performance",
+            "template_id": 2602,
+            "active": False,
+            "date_created": 1394048564,
+            "context": {
+                "cpi_openxperformance_fingerprint_lookback_window": "7",
+                "cpi_openxperformance_device_id_lookback_window": "30",
+                "deferred_for": "0",
+                "max_delivery_attempts": "3",
+            },
+        }
+    ]
+
+
+# -- auth -----------------------------------------------------------------------
+@pytest.mark.parametrize("key", [None, "", "not-a-key"])
+def test_missing_or_unknown_key_is_401(emu, key):
+    for method, path, body in [("GET", f"/apps/{APP}/postbacks", None), ("POST", "/postbacks", install_body()), ("DELETE", "/postbacks/54636", None)]:
+        payload = assert_envelope(call(emu, method, path, key=key, json=body), 401, success=False)
+        assert "Authentication Key is invalid" in payload["errors"]
+    assert emu.trigger(54636) is not None
+
+
+def test_key_not_allowed_for_the_app_is_403(emu):
+    assert_envelope(call(emu, "GET", f"/apps/{APP}/postbacks", key=APP17_KEY), 403, success=False)
+    assert_envelope(call(emu, "GET", f"/apps/{APP}/postbacks/templates", key=APP17_KEY), 403, success=False)
+    assert_envelope(call(emu, "POST", "/postbacks", key=APP17_KEY, json=install_body()), 403, success=False)
+    assert_envelope(call(emu, "GET", "/apps/17/postbacks", key=APP17_KEY), 200)
+    assert emu.triggers(APP) == []
+
+
+def test_patch_and_delete_check_the_triggers_app(emu):
+    trigger = emu.add_trigger(APP, type="install", template_id=3373, title="t", context={"cpi_mostback_url": URL})
+    assert_envelope(call(emu, "PATCH", f"/postbacks/{trigger['id']}", key=APP17_KEY, json={"title": "x"}), 403, success=False)
+    assert_envelope(call(emu, "DELETE", f"/postbacks/{trigger['id']}", key=APP17_KEY), 403, success=False)
+    assert emu.trigger(trigger["id"]) == trigger
+
+
+def test_unknown_things_are_404(emu):
+    assert_envelope(call(emu, "GET", "/apps/999/postbacks", key=ALL_KEY), 404, success=False)
+    assert_envelope(call(emu, "GET", "/apps/999/postbacks", key=KEY), 403, success=False)
+    assert_envelope(call(emu, "GET", f"/apps/{APP}/postbacks/54636"), 404, success=False)  # it is app 17's
+    assert_envelope(call(emu, "GET", f"/apps/{APP}/postbacks/1"), 404, success=False)
+    assert_envelope(call(emu, "PATCH", "/postbacks/1", json={"title": "x"}), 404, success=False)
+    assert_envelope(call(emu, "DELETE", "/postbacks/1"), 404, success=False)
+    assert_envelope(call(emu, "POST", "/postbacks", key=ALL_KEY, json=install_body(app_id=999)), 404, success=False)
+    assert_envelope(call(emu, "GET", "/no/such/route"), 404, success=False)
+    assert_envelope(call(emu, "GET", f"/apps/{APP}/postbacks/"), 404, success=False)  # no redirects
+    assert_envelope(call(emu, "PUT", "/postbacks/1"), 405, success=False)
+
+
+# -- pagination -------------------------------------------------------------------
+def _walk(emu, path):
+    pages, token = [], None
+    while True:
+        params = {"pageToken": token} if token else None
+        payload = assert_envelope(call(emu, "GET", path, params=params), 200)
+        pages.append(payload)
+        token = payload["nextToken"]
+        if token is None:
+            return pages
+
+
+def test_pagination_walks_every_page(emu):
+    emu.set_page_size(3)
+    created = [
+        emu.add_trigger(APP, type="event", template_id=3373, title=f"e{i}", filter_str=f"Ev{i}", context={"cpi_mostback_url": URL})["id"] for i in range(7)
+    ]
+    pages = _walk(emu, f"/apps/{APP}/postbacks")
+    assert [len(p["data"]) for p in pages] == [3, 3, 1]
+    assert [t["id"] for p in pages for t in p["data"]] == created
+    assert pages[0]["previousToken"] is None
+    assert all(p["previousToken"] for p in pages[1:])
+    tokens = [p["nextToken"] for p in pages[:-1]]
+    assert all(not t.isdigit() and len(t) >= 16 for t in tokens) and len(set(tokens)) == 2
+    back = call(emu, "GET", f"/apps/{APP}/postbacks", params={"pageToken": pages[2]["previousToken"]}).json()
+    assert back["data"] == pages[1]["data"]
+
+
+def test_pagination_on_templates_and_incomplete(emu):
+    emu.set_page_size(1)
+    assert [t["id"] for p in _walk(emu, f"/apps/{APP}/postbacks/templates") for t in p["data"]] == [3373, 2209, 2602]
+    for template_id in (2209, 2602):
+        emu.add_trigger(APP, type="install", template_id=template_id, title="t", context={"cpi_mostback_url": URL})
+    assert [t["id"] for p in _walk(emu, f"/apps/{APP}/postbacks/incomplete") for t in p["data"]] == [2209, 2602]
+
+
+@pytest.mark.parametrize("token", ["garbage", "2", "", "50"])
+def test_bad_page_token_is_400(emu, token):
+    payload = assert_envelope(call(emu, "GET", f"/apps/{APP}/postbacks", params={"pageToken": token}), 400, False)
+    assert "pageToken" in payload["errors"][0]
+
+
+def test_page_token_is_bound_to_its_listing(emu):
+    emu.set_page_size(1)
+    token = call(emu, "GET", f"/apps/{APP}/postbacks/templates").json()["nextToken"]
+    assert token
+    assert call(emu, "GET", "/apps/17/postbacks/templates", params={"pageToken": token}).status_code == 400
+
+
+# -- uniqueness -----------------------------------------------------------------------
+@pytest.mark.parametrize("trigger_type", ["install", "click"])
+def test_duplicate_is_400_install_message_by_default(emu, trigger_type):
+    assert call(emu, "POST", "/postbacks", json=install_body(type=trigger_type)).status_code == 201
+    again = install_body(type=trigger_type, title="other title", filter_str="ignored")
+    payload = assert_envelope(call(emu, "POST", "/postbacks", json=again), 400, success=False)
+    assert payload["errors"] == ["Duplicate install post-back"]
+    assert len(emu.triggers(APP)) == 1
+
+
+def test_duplicate_can_be_the_announced_409(emu):
+    emu.set_duplicate_status(409)
+    body = install_body(type="event", filter_str="Purchase")
+    assert call(emu, "POST", "/postbacks", json=body).status_code == 201
+    payload = assert_envelope(call(emu, "POST", "/postbacks", json=body), 409, success=False)
+    assert payload["errors"] == ["Duplicate post-back"]
+
+
+def test_install_and_click_on_same_template_coexist(emu):
+    assert call(emu, "POST", "/postbacks", json=install_body(type="install")).status_code == 201
+    assert call(emu, "POST", "/postbacks", json=install_body(type="click")).status_code == 201
+
+
+def test_event_triggers_differ_by_filter_str(emu):
+    for name in ("Purchase", "Registration", "purchase"):
+        assert call(emu, "POST", "/postbacks", json=install_body(type="event", filter_str=name)).status_code == 201
+    assert call(emu, "POST", "/postbacks", json=install_body(type="event", filter_str="Purchase")).status_code == 400
+    assert sorted(t["filter_str"] for t in emu.triggers(APP)) == ["Purchase", "Registration", "purchase"]
+
+
+def test_add_trigger_raises_on_duplicate(emu):
+    emu.add_trigger(APP, type="click", template_id=3373, title="a", context={"cpi_mostback_url": URL})
+    with pytest.raises(DuplicateTriggerError):
+        emu.add_trigger(APP, type="click", template_id=3373, title="b", context={"cpi_mostback_url": URL})
+
+
+def test_concurrent_creates_exactly_one_wins(emu):
+    barrier = threading.Barrier(5)
+    statuses, errors = [], []
+
+    def create():
+        barrier.wait()
+        response = call(emu, "POST", "/postbacks", json=install_body())
+        statuses.append(response.status_code)
+        errors.append(response.json()["errors"])
+
+    threads = [threading.Thread(target=create) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201, 400, 400, 400, 400]
+    assert errors.count(["Duplicate install post-back"]) == 4
+    assert len(emu.triggers(APP)) == 1
+
+
+# -- harsh readings -----------------------------------------------------------------------
+def test_context_values_become_strings_and_defaults_are_filled(emu):
+    body = install_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 5, "my_flag": True, "off": False})
+    trigger = call(emu, "POST", "/postbacks", json=body).json()["data"][0]
+    assert trigger["context"] == {"cpi_mostback_url": URL, "max_delivery_attempts": "5", "my_flag": "true", "off": "false", "deferred_for": "0"}
+    assert trigger["active"] is False
+    assert isinstance(trigger["date_created"], int) and isinstance(trigger["id"], int)
+    assert "filter_str" not in trigger
+    assert emu.trigger(trigger["id"]) == trigger
+
+
+def test_install_and_click_never_carry_filter_str(emu):
+    created = call(emu, "POST", "/postbacks", json=install_body(type="click", filter_str="Purchase")).json()
+    assert "filter_str" not in created["data"][0]
+    listed = call(emu, "GET", f"/apps/{APP}/postbacks").json()["data"]
+    assert "filter_str" not in listed[0]
+
+
+def test_ids_are_increasing_ints_never_reused(emu):
+    first = call(emu, "POST", "/postbacks", json=install_body()).json()["data"][0]["id"]
+    call(emu, "DELETE", f"/postbacks/{first}")
+    second = call(emu, "POST", "/postbacks", json=install_body()).json()["data"][0]["id"]
+    emu.reset()
+    third = emu.add_trigger(APP, type="install", template_id=3373, title="t", context={})["id"]
+    assert first < second < third
+
+
+def test_patch_replaces_context_and_answers_without_trigger(emu):
+    body = install_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 5, "extra": "x"})
+    trigger_id = call(emu, "POST", "/postbacks", json=body).json()["data"][0]["id"]
+    response = call(emu, "PATCH", f"/postbacks/{trigger_id}", json={"title": "v2", "active": True, "context": {"cpi_mostback_url": URL + "/v2"}})
+    assert assert_envelope(response, 200)["data"] == []
+    stored = emu.trigger(trigger_id)
+    assert stored["title"] == "v2" and stored["active"] is True
+    assert stored["context"] == {"cpi_mostback_url": URL + "/v2", "deferred_for": "0", "max_delivery_attempts": "3"}
+
+
+def test_patch_without_context_keeps_it(emu):
+    trigger_id = call(emu, "POST", "/postbacks", json=install_body()).json()["data"][0]["id"]
+    before = emu.trigger(trigger_id)["context"]
+    call(emu, "PATCH", f"/postbacks/{trigger_id}", json={"active": True})
+    assert emu.trigger(trigger_id)["context"] == before
+
+
+def test_numbers_as_strings(emu):
+    emu.configure(numbers_as_strings=True)
+    trigger = call(emu, "POST", "/postbacks", json=install_body()).json()["data"][0]
+    assert trigger["id"] == str(trigger["id"]) and trigger["app_id"] == "87100" and trigger["template_id"] == "3373"
+    template = call(emu, "GET", "/apps/17/postbacks/templates").json()["data"][0]
+    assert template["id"] == "2209" and template["network_id"] == "3"
+    assert {m["input"]["required"] for m in template["context_meta"] if "required" in m["input"]} == {"true", "false"}
+    assert isinstance(emu.trigger(int(trigger["id"]))["id"], int)  # the Python API stays canonical
+
+
+def test_incomplete_lists_templates_of_triggers_missing_required_values(emu):
+    assert [t["id"] for t in call(emu, "GET", "/apps/17/postbacks/incomplete").json()["data"]] == [2602]
+    assert call(emu, "GET", f"/apps/{APP}/postbacks/incomplete").json()["data"] == []
+    # a POST may pass the URL check with the generic key yet miss the template's own URL input
+    call(emu, "POST", "/postbacks", json=install_body(template_id=2209))
+    complete = install_body(type="click", template_id=2209, context={"cpi_jumptap_mostback_url": URL, "cpi_jumptap_fingerprint_lookback_window": 7})
+    assert call(emu, "POST", "/postbacks", json=complete).status_code == 201
+    data = call(emu, "GET", f"/apps/{APP}/postbacks/incomplete").json()["data"]
+    assert [t["id"] for t in data] == [2209] and "context_meta" in data[0]
+
+
+# -- validation ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        ({"app_id": "abc"}, "app_id"),
+        ({"app_id": True}, "app_id"),
+        ({"type": "purchase"}, "type"),
+        ({"title": ""}, "title"),
+        ({"title": 5}, "title"),
+        ({"template_id": 2209999}, "template_id"),
+        ({"template_id": "x"}, "template_id"),
+        ({"type": "event"}, "filter_str"),
+        ({"type": "event", "filter_str": ""}, "filter_str"),
+        ({"context": "cpi_mostback_url=x"}, "context"),
+        ({"context": {}}, "cpi_<network>_mostback_url"),
+        ({"context": {"cpi_mostback_url": "ftp://example.com"}}, "context.cpi_mostback_url"),
+        ({"context": {"cpi_mostback_url": "not a url"}}, "context.cpi_mostback_url"),
+        ({"context": {"cpi_mostback_url": URL, "deferred_for": 5}}, "context.deferred_for"),
+        ({"context": {"cpi_mostback_url": URL, "deferred_for": None}}, "context.deferred_for"),
+        ({"active": "yes"}, "active"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_post_validation_names_the_field(emu, body, fragment):
+    payload = assert_envelope(call(emu, "POST", "/postbacks", json=install_body(**body)), 400, success=False)
+    assert any(fragment in message for message in payload["errors"]), payload["errors"]
+    assert emu.triggers(APP) == []
+
+
+def test_post_missing_fields(emu):
+    payload = assert_envelope(call(emu, "POST", "/postbacks", json={"app_id": APP}), 400, success=False)
+    text = " ".join(payload["errors"])
+    for field in ("type", "title", "template_id", "context"):
+        assert field in text
+
+
+@pytest.mark.parametrize(
+    "data, content_type",
+    [
+        ("{not json", "application/json"),
+        ("[1, 2]", "application/json"),
+        ("", "application/json"),
+        (json.dumps(install_body()), "text/plain"),
+    ],
+)
+def test_post_bad_body_is_400(emu, data, content_type):
+    response = call(emu, "POST", "/postbacks", data=data, headers={"Content-Type": content_type})
+    assert_envelope(response, 400, success=False)
+
+
+def test_post_accepts_numeric_strings_and_option_values_as_strings(emu):
+    body = install_body(
+        app_id="87100",
+        template_id="2209",
+        context={"cpi_jumptap_mostback_url": URL, "cpi_jumptap_fingerprint_lookback_window": 30, "deferred_for": "30000", "unknown_key": 1},
+    )
+    trigger = assert_envelope(call(emu, "POST", "/postbacks", json=body), 201)["data"][0]
+    assert trigger["app_id"] == APP and trigger["template_id"] == 2209
+    assert trigger["context"]["cpi_jumptap_fingerprint_lookback_window"] == "30"
+    assert trigger["context"]["unknown_key"] == "1"
+    assert trigger["context"]["cpi_jumptap_app_id"] == ""  # the empty default is filled too
+
+
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        ({"type": "click"}, "type"),
+        ({"filter_str": "x"}, "filter_str"),
+        ({"template_id": 2209}, "template_id"),
+        ({"title": ""}, "title"),
+        ({"active": "true"}, "active"),
+        ({"context": {"deferred_for": "0"}}, "mostback_url"),
+        ({}, "nothing to update"),
+    ],
+)
+def test_patch_validation_names_the_field(emu, body, fragment):
+    trigger_id = call(emu, "POST", "/postbacks", json=install_body()).json()["data"][0]["id"]
+    before = emu.trigger(trigger_id)
+    payload = assert_envelope(call(emu, "PATCH", f"/postbacks/{trigger_id}", json=body), 400, success=False)
+    assert any(fragment in message for message in payload["errors"]), payload["errors"]
+    assert emu.trigger(trigger_id) == before
+
+
+# -- faults ---------------------------------------------------------------------------------
+def test_fault_status_with_retry_after(emu):
+    emu.inject("GET", f"/apps/{APP}/postbacks", status=503, headers={"Retry-After": "2"}, times=2)
+    for _ in range(2):
+        response = call(emu, "GET", f"/apps/{APP}/postbacks")
+        assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+        assert_envelope(response, 503, success=False)
+    assert call(emu, "GET", f"/apps/{APP}/postbacks").status_code == 200
+    assert [e["fault"] for e in emu.log] == ["answer", "answer", None]
+
+
+def test_fault_html_body_and_foreign_json(emu):
+    emu.inject("GET", f"/apps/{APP}/postbacks", body="<html><body>Bad gateway</body></html>")
+    emu.inject("GET", f"/apps/{APP}/postbacks", json={"foo": 1})
+    html = call(emu, "GET", f"/apps/{APP}/postbacks")
+    assert html.status_code == 200 and html.headers["Content-Type"].startswith("text/html")
+    assert html.text.startswith("<html>")
+    foreign = call(emu, "GET", f"/apps/{APP}/postbacks")
+    assert foreign.status_code == 200 and foreign.json() == {"foo": 1}
+
+
+def test_fault_invalid_json(emu):
+    emu.inject("GET", f"/apps/{APP}/postbacks", invalid_json=True)
+    response = call(emu, "GET", f"/apps/{APP}/postbacks")
+    assert response.status_code == 200
+    with pytest.raises(ValueError):
+        json.loads(response.text)
+
+
+def test_fault_answer_does_not_apply_the_request(emu):
+    emu.inject("POST", "/postbacks", status=500)
+    assert call(emu, "POST", "/postbacks", json=install_body()).status_code == 500
+    assert emu.triggers(APP) == []
+
+
+def test_fault_delay_provokes_a_read_timeout(emu):
+    emu.inject("GET", f"/apps/{APP}/postbacks", delay=0.6)
+    with pytest.raises(requests.Timeout):
+        call(emu, "GET", f"/apps/{APP}/postbacks", timeout=0.2)
+    assert call(emu, "GET", f"/apps/{APP}/postbacks").status_code == 200
+
+
+def test_fault_drop_leaves_no_trigger(emu):
+    emu.inject("POST", "/postbacks", drop=True)
+    with pytest.raises(requests.ConnectionError):
+        call(emu, "POST", "/postbacks", json=install_body())
+    assert emu.triggers(APP) == []
+    entry = emu.writes()[-1]
+    assert entry["dropped"] is True and entry["status"] is None and entry["fault"] == "drop"
+
+
+def test_fault_apply_then_drop_leaves_one_trigger(emu):
+    emu.inject("POST", "/postbacks", apply_then_drop=True)
+    with pytest.raises(requests.ConnectionError):
+        call(emu, "POST", "/postbacks", json=install_body())
+    assert len(emu.triggers(APP)) == 1
+    assert emu.writes()[-1]["status"] == 201 and emu.writes()[-1]["dropped"] is True
+    # the retry meets the duplicate rule
+    assert call(emu, "POST", "/postbacks", json=install_body()).status_code == 400
+
+
+def test_fault_path_regex_and_method_wildcard(emu):
+    emu.inject("*", path_regex=r"/postbacks/\d+", status=502, times=None)
+    assert call(emu, "DELETE", "/postbacks/54636").status_code == 502
+    assert call(emu, "PATCH", "/postbacks/54636", json={"title": "x"}).status_code == 502
+    assert call(emu, "GET", f"/apps/{APP}/postbacks").status_code == 200
+    assert len(emu.faults()) == 1
+    emu.clear_faults()
+    assert call(emu, "DELETE", "/postbacks/54636").status_code == 200
+
+
+def test_inject_rejects_contradictions(emu):
+    with pytest.raises(ValueError):
+        emu.inject("POST", "/postbacks", drop=True, status=500)
+    with pytest.raises(ValueError):
+        emu.inject("POST")
+    with pytest.raises(ValueError):
+        emu.inject("POST", "/postbacks", times=0)
+
+
+# -- log ---------------------------------------------------------------------------------------
+def test_log_records_requests_without_the_key(emu):
+    call(emu, "POST", "/postbacks", json=install_body())
+    call(emu, "GET", f"/apps/{APP}/postbacks", params={"x": "1"})
+    call(emu, "GET", f"/apps/{APP}/postbacks", key="secret-wrong-key")
+    call(emu, "GET", "/_emulator/state")
+    log = emu.log
+    assert [(e["method"], e["path"], e["status"]) for e in log] == [
+        ("POST", "/postbacks", 201),
+        ("GET", f"/apps/{APP}/postbacks", 200),
+        ("GET", f"/apps/{APP}/postbacks", 401),
+    ]
+    assert log[0]["body"] == install_body() and log[0]["app_id"] == APP
+    assert log[1]["query"] == {"x": "1"}
+    assert [e["auth"] for e in log] == ["valid", "valid", "invalid"]
+    dumped = json.dumps(log)
+    assert KEY not in dumped and "secret-wrong-key" not in dumped
+    assert [e["method"] for e in emu.writes()] == ["POST"]
+    emu.clear_log()
+    assert emu.log == []
+
+
+def test_log_knows_the_app_of_patch_and_delete(emu):
+    call(emu, "PATCH", "/postbacks/54636", json={"title": "x"})
+    call(emu, "DELETE", "/postbacks/54636")
+    assert [e["app_id"] for e in emu.writes()] == [17, 17]
+
+
+# -- Python API and control API ------------------------------------------------------------------
+def test_reset_goes_back_to_the_seed(emu):
+    call(emu, "POST", "/postbacks", json=install_body())
+    emu.set_duplicate_status(409)
+    emu.inject("GET", "/x", status=500)
+    emu.reset()
+    assert emu.triggers(APP) == [] and [t["id"] for t in emu.triggers()] == [54636]
+    assert emu.log == [] and emu.faults() == [] and emu.config()["duplicate_status"] == 400
+
+
+def test_add_app_template_key(emu):
+    emu.add_template({"id": 9, "network_id": 1, "platform": "", "name": "T", "context_meta": []})
+    emu.add_app(5, template_ids=[9])
+    emu.add_key("k5", [5])
+    assert [t["id"] for t in call(emu, "GET", "/apps/5/postbacks/templates", key="k5").json()["data"]] == [9]
+    assert call(emu, "GET", f"/apps/{APP}/postbacks", key="k5").status_code == 403
+    with pytest.raises(ValueError):
+        emu.add_app(6, template_ids=[404])
+
+
+def test_control_api(emu):
+    base = emu.url + "/_emulator"
+    state = requests.get(base + "/state", timeout=5).json()
+    assert {"apps", "templates", "triggers", "config"} <= set(state) and "87100" in state["apps"]
+    assert requests.post(base + "/config", json={"duplicate_status": 409, "page_size": 2}, timeout=5).ok
+    assert emu.config()["duplicate_status"] == 409 and emu.page_size == 2
+    assert requests.post(base + "/config", json={"duplicate_status": 418}, timeout=5).status_code == 400
+    fault = requests.post(base + "/faults", json={"method": "GET", "path": "/apps/17/postbacks", "status": 503, "headers": {"Retry-After": "1"}}, timeout=5)
+    assert fault.status_code == 201
+    assert call(emu, "GET", "/apps/17/postbacks").status_code == 503
+    assert requests.post(base + "/faults", json={"method": "GET"}, timeout=5).status_code == 400
+    log = requests.get(base + "/log", timeout=5).json()["log"]
+    assert [e["status"] for e in log] == [503]
+    assert requests.post(base + "/reset", timeout=5).ok
+    assert emu.log == [] and emu.config()["duplicate_status"] == 400
+
+
+def test_control_api_reset_with_seed_and_add_trigger(emu):
+    base = emu.url + "/_emulator"
+    bad = {"seed": {"apps": {"1": {"template_ids": [404]}}}}
+    assert requests.post(base + "/reset", json=bad, timeout=5).status_code == 400
+    assert [t["id"] for t in emu.triggers()] == [54636]  # a bad seed changes nothing
+    body = {"app_id": APP, "type": "event", "template_id": 3373, "title": "t", "filter_str": "P", "context": {}}
+    created = requests.post(base + "/triggers", json=body, timeout=5)
+    assert created.status_code == 201 and created.json()["trigger"]["filter_str"] == "P"
+    assert requests.post(base + "/triggers", json=body, timeout=5).status_code == 400
+    assert emu.log == []
+    small = {"demo_key": "k", "templates": [], "apps": {"5": {}}}
+    assert requests.post(base + "/reset", json={"seed": small}, timeout=5).ok
+    assert emu.demo_key == "k" and call(emu, "GET", "/apps/5/postbacks", key="k").json()["data"] == []
+
+
+# -- command line ------------------------------------------------------------------------------------
+def _cli(*args, **kwargs):
+    env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
+    return [sys.executable, "-m", "kochava_emulator", *args], env
+
+
+def test_cli_serve_prints_url_and_stops_on_sigterm():
+    cmd, env = _cli("serve", "--port", "0", "--seed", str(DEMO_SEED), "--quiet")
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        response = requests.get(url + "/apps/87100/postbacks/templates", headers={"Authentication-Key": KEY}, timeout=5)
+        assert response.status_code == 200 and len(response.json()["data"]) == 3
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+
+
+def test_cli_run_sets_env_and_returns_the_exit_status(tmp_path):
+    script = (
+        "import os, sys, requests\n"
+        "url, key = os.environ['KOCHAVA_API_URL'], os.environ['KOCHAVA_API_KEY']\n"
+        "r = requests.post(url + '/postbacks', headers={'Authentication-Key': key}, json={'app_id': 87100,"
+        " 'type': 'install', 'title': 't', 'template_id': 3373, 'context': {'cpi_mostback_url': 'https://e.x/i'}})\n"
+        "sys.exit(3 if r.status_code == 201 else 1)\n"
+    )
+    log_file = tmp_path / "log.json"
+    cmd, env = _cli("run", "--seed", str(DEMO_SEED), "--log-file", str(log_file), "--", sys.executable, "-c", script)
+    env.pop("KOCHAVA_API_KEY", None)
+    started = time.time()
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 3, result.stderr
+    assert [e["status"] for e in json.loads(log_file.read_text())] == [201]
+    assert time.time() - started < 15
+
+
+def test_cli_run_without_command_fails():
+    cmd, env = _cli("run", "--")
+    assert subprocess.run(cmd, env=env, capture_output=True, timeout=30).returncode == 2
