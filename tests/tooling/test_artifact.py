@@ -117,6 +117,7 @@ def test_installed_tarball_runs_the_demo(tmp_path):
             "playbooks/inventory.ini",
             "playbooks/demo.yml",
         ],
+        check=False,
         cwd=str(coll),
         env=env,
         stdout=subprocess.PIPE,
