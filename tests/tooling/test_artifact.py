@@ -41,6 +41,7 @@ REQUIRED = [
     "README.md",
     "meta/runtime.yml",
     "meta/execution-environment.yml",
+    "extensions/ee/execution-environment.yml",
     "plugins/modules/kochava_trigger.py",
     "plugins/modules/kochava_trigger_info.py",
     "plugins/modules/kochava_template_info.py",
