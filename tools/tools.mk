@@ -24,7 +24,18 @@ RUFF_PATHS   = $(shell git ls-files -co --exclude-standard -- '*.py' | xargs -r 
 	matrix matrix-2.16 matrix-2.21 tools-clean
 
 # What `make test` runs after test-py. Cheap checks first, the version matrix last.
-tools-test: lint changelog-lint docs-test sanity ee-test awx-test build-test matrix
+# Every step runs even when an earlier one failed, so one CI run reports all
+# problems; the target fails if any step failed, and names them.
+TOOLS_STEPS := lint changelog-lint docs-test sanity ee-test awx-test build-test matrix
+tools-test:
+	@failed=""; \
+	for step in $(TOOLS_STEPS); do \
+		start=$$(date +%s); \
+		if $(MAKE) --no-print-directory $$step; then res=ok; else res=FAILED; failed="$$failed $$step"; fi; \
+		echo "== tools-test: $$step $$res ($$(( $$(date +%s) - start ))s)"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "== tools-test FAILED:$$failed"; exit 1; fi; \
+	echo "== tools-test: all passed"
 
 # ---------------------------------------------------------------- venvs
 $(TOOLS_VENV)/.stamp: tools/requirements-tools.txt tools/constraints-tools.txt
@@ -54,7 +65,8 @@ $(CORE221)/.stamp: tools/requirements-core221.txt
 	touch $@
 
 # ---------------------------------------------------------------- lint
-lint: ruff ruff-format ansible-lint
+lint:
+	@rc=0; for t in ruff ruff-format ansible-lint; do $(MAKE) --no-print-directory $$t || rc=1; done; exit $$rc
 
 ruff: tools-venv
 	$(TBIN)/ruff check --no-cache $(RUFF_PATHS)
@@ -77,8 +89,11 @@ docs-lint: tools-venv collection
 docs: tools-venv collection
 	tools/build-docs.sh build
 
-docs-test: docs-lint docs
-	$(TOOLS_PYTEST) tests/tooling/test_docs.py
+docs-test: tools-venv collection
+	rc=0; $(MAKE) --no-print-directory docs-lint || rc=1; \
+	$(MAKE) --no-print-directory docs || rc=1; \
+	$(TOOLS_PYTEST) tests/tooling/test_docs.py || rc=1; \
+	exit $$rc
 
 # ---------------------------------------------------------------- ansible-test
 # Sanity with the default ansible-core (the main .venv); the matrix legs run it
@@ -99,24 +114,30 @@ build: tools-venv
 	rm -f $(DIST_DIR)/kochava-publisher-*.tar.gz
 	$(TBIN)/ansible-galaxy collection build --force --output-path $(DIST_DIR) .
 
-importer: $(IMP_VENV)/.stamp build
+importer: $(IMP_VENV)/.stamp
+	test -f $(TARBALL) || $(MAKE) --no-print-directory build
 	tools/galaxy-importer.sh $(IMP_VENV) $(TARBALL)
 
-build-test: build importer
-	KOCHAVA_TARBALL=$(CURDIR)/$(TARBALL) $(TOOLS_PYTEST) tests/tooling/test_artifact.py
+# One tarball for both checks: the importer and the install-and-run test.
+build-test: build
+	rc=0; $(MAKE) --no-print-directory importer || rc=1; \
+	KOCHAVA_TARBALL=$(CURDIR)/$(TARBALL) $(TOOLS_PYTEST) tests/tooling/test_artifact.py || rc=1; \
+	exit $$rc
 
 # ---------------------------------------------------------------- matrix
 # Each leg: ansible-test sanity and the main pytest suite (unit, emulator,
 # playbook tests; the playbook tests run the venv's own ansible-playbook).
+# Both halves run even if the first fails.
 matrix-2.16: $(CORE216)/.stamp collection
-	tools/ansible-test.sh $(CORE216) 3.11
-	$(CORE216)/bin/python -m pytest -p no:cacheprovider
+	rc=0; tools/ansible-test.sh $(CORE216) 3.11 || rc=1; \
+	$(CORE216)/bin/python -m pytest -p no:cacheprovider || rc=1; exit $$rc
 
 matrix-2.21: $(CORE221)/.stamp collection
-	tools/ansible-test.sh $(CORE221) 3.13
-	$(CORE221)/bin/python -m pytest -p no:cacheprovider
+	rc=0; tools/ansible-test.sh $(CORE221) 3.13 || rc=1; \
+	$(CORE221)/bin/python -m pytest -p no:cacheprovider || rc=1; exit $$rc
 
-matrix: matrix-2.16 matrix-2.21
+matrix:
+	@rc=0; for t in matrix-2.16 matrix-2.21; do $(MAKE) --no-print-directory $$t || rc=1; done; exit $$rc
 
 tools-clean:
 	rm -rf $(TOOLS_VENV) $(IMP_VENV) $(CORE216) $(CORE221) .build/ansible-test .build/dist .build/docsite docs/docsite/build
