@@ -11,6 +11,8 @@ COLL_LINK   := $(COLL_ROOT)/ansible_collections/kochava/publisher
 export ANSIBLE_COLLECTIONS_PATH := $(COLL_ROOT)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PYTHONDONTWRITEBYTECODE := 1
+# The API emulator (tests/emulator/kochava_emulator) serves the tests and the demo.
+export PYTHONPATH := $(CURDIR)/tests/emulator
 
 .PHONY: help venv collection demo test test-py bench clean
 

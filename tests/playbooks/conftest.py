@@ -123,8 +123,10 @@ def assert_clean_failure(result, *fragments):
     """Failed with a message (never a traceback) that says what is wrong."""
     assert result.get("failed") is True, result
     assert "msg" in result and result["msg"], result
-    for bad in ("exception", "module_stderr", "module_stdout"):
-        assert not result.get(bad), "traceback or raw output leaked: %r" % result
-    assert "Traceback" not in result["msg"]
+    for bad in ("module_stderr", "module_stdout"):
+        assert not result.get(bad), "raw module output leaked: %r" % result
+    # ansible-core 2.19 puts "(traceback unavailable)" here for every failure
+    for text in (result["msg"], str(result.get("exception", ""))):
+        assert "Traceback (most recent call last)" not in text and 'File "' not in text, result
     for fragment in fragments:
         assert fragment in result["msg"], (fragment, result["msg"])

@@ -148,7 +148,7 @@ def test_purge_context_converges(runner, emu):
 
 
 def test_trigger_on_last_page_is_found_not_duplicated(runner, emu):
-    emu.page_size = 2
+    emu.set_page_size(2)
     for name in ("a", "b", "c", "d"):
         emu.add_trigger(APP, type="event", template_id=TEMPLATE, filter_str=name, title=name, context={"cpi_mostback_url": URL})
     seed_install(emu)
