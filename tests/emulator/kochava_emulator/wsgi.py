@@ -116,6 +116,7 @@ class FaultLogMiddleware:
             "response": None,
             "app_id": int(in_path.group(1)) if in_path else None,
             "auth": self.emulator.state.key_status(environ.get("HTTP_AUTHENTICATION_KEY")),
+            "user_agent": environ.get("HTTP_USER_AGENT", ""),
             "fault": None,
             "dropped": False,
         }
