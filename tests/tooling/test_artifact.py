@@ -81,11 +81,6 @@ def test_tarball_has_the_collection():
 
 def test_installed_tarball_runs_the_demo(tmp_path):
     install = tmp_path / "collections"
-    subprocess.run([venv_tool("ansible-galaxy"), "collection", "install", "-p", str(install), TARBALL], check=True, cwd=str(tmp_path))
-    coll = install / "ansible_collections" / "kochava" / "publisher"
-    assert (coll / "MANIFEST.json").is_file()
-    assert not os.path.islink(str(coll))
-
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KOCHAVA_", "ANSIBLE_", "PYTHONPATH"))}
     env.update(
         PATH=VENV_BIN + os.pathsep + env.get("PATH", ""),
@@ -93,6 +88,16 @@ def test_installed_tarball_runs_the_demo(tmp_path):
         ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
         PYTHONPATH=EMULATOR_DIR,  # the emulator is test-only and not in the tarball
     )
+    # --force: a kochava.publisher found elsewhere must not count as installed.
+    subprocess.run(
+        [venv_tool("ansible-galaxy"), "collection", "install", "--force", "-p", str(install), TARBALL],
+        check=True,
+        cwd=str(tmp_path),
+        env=env,
+    )
+    coll = install / "ansible_collections" / "kochava" / "publisher"
+    assert (coll / "MANIFEST.json").is_file()
+    assert not os.path.islink(str(coll))
 
     listed = subprocess.run(
         [venv_tool("ansible-galaxy"), "collection", "list", "kochava.publisher", "--format", "json"],
