@@ -471,6 +471,10 @@ class KochavaClient(object):
 
     # ---------------------------------------------------------------- core
 
+    def pause(self, retry_index):
+        """Sleep before a caller's own retry (the engine re-POSTs after a re-read), with the client's backoff."""
+        self._sleep(backoff_delay(retry_index, self._random))
+
     def request(self, method, path, params=None, json=None, kind=None):
         """Send one API call (with retries) and return the validated envelope.
 

@@ -14,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import time
 
 from ansible_collections.kochava.publisher.plugins.module_utils._client import (
     KochavaDuplicateError,
@@ -211,7 +210,7 @@ class TriggerEngine:
                         "could not confirm that the trigger was created after %d attempts: %s" % (self.max_attempts, exc),
                         changed=True,
                     )
-                self._pause(attempt)
+                self.client.pause(attempt)
                 continue
             if created is None:
                 created = self._find_by_key(key)
@@ -220,12 +219,6 @@ class TriggerEngine:
             self.verify(created, changed=True)
             return self.result(True, None, created)
         raise TriggerError("unreachable")  # pragma: no cover
-
-    def _pause(self, attempt):
-        sleep = getattr(self.client, "sleep", time.sleep)
-        rand = getattr(self.client, "random", None)
-        factor = rand() if callable(rand) else 1.0
-        sleep(factor * min(30.0, 2.0**attempt))
 
     def update(self, current, changed):
         params = self.params

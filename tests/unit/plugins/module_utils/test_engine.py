@@ -1,0 +1,102 @@
+"""The trigger engine with the real client against the emulator, in process.
+
+The playbook tests cover the module end to end; these pin down the engine's
+exact API exchanges and the paths that are awkward to reach through a play.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from kochava_emulator import Emulator
+
+from ansible_collections.kochava.publisher.plugins.module_utils._client import KochavaClient
+from ansible_collections.kochava.publisher.plugins.module_utils._engine import TriggerEngine
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
+
+SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks", "seed.json")
+APP, TEMPLATE, URL = 87100, 3373, "https://collector.example.com/in"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with Emulator(seed=SEED) as emu:
+        yield emu
+
+
+@pytest.fixture
+def emu(server):
+    server.reset()
+    return server
+
+
+def engine(emu, check_mode=False, **params):
+    base = {"app_id": APP, "max_retries": 2, "state": "present", "type": "install", "template_id": TEMPLATE, "title": "Install", "context": {"cpi_mostback_url": URL}}
+    base.update(params)
+    client = KochavaClient(emu.demo_key, api_url=emu.url, max_retries=2, sleep=lambda s: None)
+    return TriggerEngine(client, base, check_mode=check_mode)
+
+
+def methods(emu):
+    return [(e["method"], e["path"]) for e in emu.log]
+
+
+def test_create_sends_post_only_after_list_and_templates(emu):
+    result = engine(emu).run()
+    assert methods(emu) == [("GET", "/apps/87100/postbacks"), ("GET", "/apps/87100/postbacks/templates"), ("POST", "/postbacks")]
+    assert result["changed"] and result["trigger"]["id"] == emu.triggers(APP)[0]["id"]
+
+
+def test_check_mode_never_writes_in_any_state(emu):
+    engine(emu, check_mode=True).run()
+    seeded = emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Old", context={"cpi_mostback_url": URL})
+    engine(emu, check_mode=True, title="New", context={"deferred_for": 30000}).run()
+    engine(emu, check_mode=True, state="absent").run()
+    assert [m for m, _ in methods(emu) if m != "GET"] == []
+    assert emu.trigger(seeded["id"])["title"] == "Old"
+
+
+def test_update_rereads_and_returns_server_state(emu):
+    seeded = emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Old", context={"cpi_mostback_url": URL})
+    result = engine(emu, title="New", context=None).run()
+    assert methods(emu) == [
+        ("GET", "/apps/87100/postbacks"),
+        ("PATCH", "/postbacks/%d" % seeded["id"]),
+        ("GET", "/apps/87100/postbacks/%d" % seeded["id"]),
+    ]
+    assert result["trigger"]["title"] == "New"
+    # the unchanged context went along, so a replacing PATCH loses nothing
+    assert emu.log[1]["body"]["context"]["cpi_mostback_url"] == URL
+
+
+def test_uncertain_post_that_never_lands_fails_with_changed(emu):
+    emu.inject("POST", "/postbacks", drop=True, times=10)
+    with pytest.raises(TriggerError) as info:
+        engine(emu).run()
+    assert info.value.changed is True
+    assert "could not confirm" in info.value.message
+    posts = [m for m in methods(emu) if m[0] == "POST"]
+    assert len(posts) == 3  # max_retries=2: three attempts, each after a re-read
+    assert emu.triggers(APP) == []
+
+
+def test_verification_catches_a_server_that_ignores_the_write(emu):
+    seeded = emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Old", context={"cpi_mostback_url": URL})
+    emu.inject("PATCH", "/postbacks/%d" % seeded["id"], status=200, json={"success": True, "data": []})
+    with pytest.raises(TriggerError) as info:
+        engine(emu, title="New").run()
+    assert info.value.changed is True and "title is 'Old', expected 'New'" in info.value.message
+
+
+def test_delete_already_gone_is_quiet(emu):
+    seeded = emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Old", context={"cpi_mostback_url": URL})
+    emu.inject("DELETE", "/postbacks/%d" % seeded["id"], status=404, json={"success": False, "data": [], "errors": ["not found"]})
+    result = engine(emu, state="absent").run()
+    assert result["changed"] is True
+
+
+def test_purge_without_context_leaves_context_and_reads_no_templates(emu):
+    emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Install", context={"cpi_mostback_url": URL, "cpi_custom_note": "x"})
+    result = engine(emu, context=None, purge_context=True).run()
+    assert result["changed"] is False
+    assert methods(emu) == [("GET", "/apps/87100/postbacks")]
