@@ -556,7 +556,7 @@ class KochavaClient(object):
         if retryable and self._can_retry(attempts):
             delay = parse_retry_after(response.headers.get('Retry-After'))
             return backoff_delay(retry_index, self._random) if delay is None else delay
-        if status == 400 and is_duplicate_text(errors + others):
+        if status == 400 and (is_duplicate_text(errors + others) or (not isinstance(body, dict) and is_duplicate_text([response.text[:500]]))):
             cls, explanation = KochavaDuplicateError, _DUPLICATE_EXPLANATION
         elif status in _STATUS_ERRORS:
             cls, explanation = _STATUS_ERRORS[status]

@@ -163,7 +163,9 @@ def validate_context(template, given, resulting, creating, allow_unknown):
     inputs = template_inputs(template)
     problems = []
     if not allow_unknown:
-        unknown = sorted(k for k in given if k not in inputs)
+        # The destination URL key is required by the API itself, whether or
+        # not a template lists it among its inputs.
+        unknown = sorted(k for k in given if k not in inputs and not DESTINATION_KEY_RE.match(k))
         if unknown:
             problems.append(
                 "context key%s %s not known to template %s (%s); known keys: %s. Set allow_unknown_context=true to send %s anyway"

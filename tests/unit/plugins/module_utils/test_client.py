@@ -836,3 +836,11 @@ def test_import_flags():
     assert _client.HAS_REQUESTS is True
     assert _client.REQUESTS_IMPORT_ERROR is None
     assert _client.HAS_VOLUPTUOUS is True
+
+
+@responses.activate
+def test_plain_text_duplicate_400_is_a_duplicate():
+    responses.add(responses.POST, "https://api.kochava.com/postbacks", body="Duplicate install post-back", status=400, content_type="text/plain")
+    client = KochavaClient("k-123", sleep=lambda s: None)
+    with pytest.raises(KochavaDuplicateError):
+        client.create_trigger({"app_id": 1})

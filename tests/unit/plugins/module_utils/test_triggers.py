@@ -133,3 +133,13 @@ def test_predict_created_fills_defaults():
 def test_scalar_context_only():
     with pytest.raises(t.TriggerError, match="context.a must be a string, number or boolean"):
         t.check_scalar_context({"a": [1]})
+
+
+def test_destination_key_is_known_even_when_the_template_omits_it():
+    # the document's mmDSP sample lists no URL input, yet the API requires one
+    template = {"id": 2209, "name": "mmDSP", "context_meta": [{"input": {"id": "cpi_jumptap_app_id", "type": "text"}}]}
+    given = {"cpi_jumptap_mostback_url": "https://x.example/in"}
+    t.validate_context(template, given, given, creating=True, allow_unknown=False)
+    with pytest.raises(t.TriggerError, match="context key cpi_jumptap_mostbak_url not known"):
+        bad = {"cpi_jumptap_mostback_url": "https://x.example/in", "cpi_jumptap_mostbak_url": "x"}
+        t.validate_context(template, bad, bad, creating=True, allow_unknown=False)
