@@ -212,12 +212,14 @@ class TriggerEngine:
                     )
                 self.client.pause(attempt)
                 continue
-            if created is None:
-                created = self._find_by_key(key)
-                if created is None:
-                    raise TriggerError("the API accepted the new trigger but it is not in the app's list", changed=True)
-            self.verify(created, changed=True)
-            return self.result(True, None, created)
+            if created is not None and not self.problems(created):
+                return self.result(True, None, created)
+            # The answer carried no trigger, or not all of it: re-read what the server holds.
+            reread = self.client.get_trigger(self.app_id, created["id"]) if created is not None else self._find_by_key(key)
+            if reread is None:
+                raise TriggerError("the API accepted the new trigger but it cannot be read back", changed=True)
+            self.verify(reread, changed=True)
+            return self.result(True, None, reread)
         raise TriggerError("unreachable")  # pragma: no cover
 
     def update(self, current, changed):
@@ -261,6 +263,16 @@ class TriggerEngine:
 
     def verify(self, trigger, changed):
         """Fail loudly if the server does not hold what was written."""
+        problems = self.problems(trigger)
+        if problems:
+            raise TriggerError(
+                "the API accepted the write but trigger %s does not hold the requested state: %s" % (trigger.get("id"), "; ".join(problems)),
+                changed=changed,
+                trigger=trigger,
+            )
+
+    def problems(self, trigger):
+        """How ``trigger`` differs from what the task asks for (empty when it matches)."""
         params = self.params
         problems = []
         wanted = changed_fields(trigger, title=params.get("title"), active=params.get("active"))
@@ -272,9 +284,4 @@ class TriggerEngine:
             defaults = self.defaults_for(trigger["template_id"]) if purge else {}
             if context_differs(trigger.get("context"), given, purge, defaults):
                 problems.append("context is %r" % (trigger.get("context"),))
-        if problems:
-            raise TriggerError(
-                "the API accepted the write but trigger %s does not hold the requested state: %s" % (trigger.get("id"), "; ".join(problems)),
-                changed=changed,
-                trigger=trigger,
-            )
+        return problems

@@ -100,3 +100,15 @@ def test_purge_without_context_leaves_context_and_reads_no_templates(emu):
     result = engine(emu, context=None, purge_context=True).run()
     assert result["changed"] is False
     assert methods(emu) == [("GET", "/apps/87100/postbacks")]
+
+
+def test_create_answer_without_full_trigger_is_reread(emu):
+    # an API whose POST answer carries a trimmed trigger: the engine reads it back
+    emu.inject("POST", "/postbacks", apply_then_drop=False, status=201, json={"success": True, "data": [{"id": 4242, "app_id": APP}]})
+    emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Install", context={"cpi_mostback_url": URL}, id=4242)
+    emu.inject("GET", "/apps/87100/postbacks", status=200, json={"success": True, "data": []})
+    emu.clear_log()
+    result = engine(emu).run()
+    assert ("POST", "/postbacks") in methods(emu)
+    assert methods(emu)[-1] == ("GET", "/apps/87100/postbacks/4242")
+    assert result["trigger"]["context"]["cpi_mostback_url"] == URL
