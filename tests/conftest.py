@@ -1,4 +1,5 @@
 """Shared pytest set-up: make the checkout importable as ansible_collections.kochava.publisher."""
+
 from __future__ import annotations
 
 import os

@@ -197,7 +197,7 @@ class TriggerEngine:
                 # Created concurrently, or by an earlier attempt whose answer was lost.
                 existing = self._find_by_key(key)
                 if existing is None:
-                    raise TriggerError("the API answered that this trigger already exists, but no trigger of app %s has key %r" % (self.app_id, key))
+                    raise TriggerError("the API answered that this trigger already exists, but no trigger of app %s has key %r" % (self.app_id, key)) from None
                 return self.update(existing, changed=may_have_created)
             except KochavaUncertainWriteError as exc:
                 # Never resend blindly: look first, create only if still missing.
@@ -209,7 +209,7 @@ class TriggerEngine:
                     raise TriggerError(
                         "could not confirm that the trigger was created after %d attempts: %s" % (self.max_attempts, exc),
                         changed=True,
-                    )
+                    ) from None
                 self.client.pause(attempt)
                 continue
             if created is not None and not self.problems(created):

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import math
 import re
 
 # context.cpi_<network>_mostback_url, or plain cpi_mostback_url (the API document).
@@ -30,7 +31,7 @@ class TriggerError(Exception):
     """
 
     def __init__(self, message, changed=False, trigger=None):
-        super(TriggerError, self).__init__(message)
+        super().__init__(message)
         self.message = message
         self.changed = changed
         self.trigger = trigger
@@ -66,7 +67,7 @@ def canonical(value):
         number = float(text)
     except ValueError:
         return text
-    if number != number or number in (float("inf"), float("-inf")):
+    if math.isnan(number) or math.isinf(number):
         return text
     return str(int(number)) if number.is_integer() else repr(number)
 
@@ -118,10 +119,7 @@ def find_template(templates, template_id=None, name=None):
         for template in templates:
             if template["id"] == template_id:
                 return template
-        raise TriggerError(
-            "template_id %s is not a postback template available to this app; available: %s"
-            % (template_id, _describe_templates(templates))
-        )
+        raise TriggerError("template_id %s is not a postback template available to this app; available: %s" % (template_id, _describe_templates(templates)))
     matches = [t for t in templates if t.get("name") == name]
     if not matches:
         matches = [t for t in templates if str(t.get("name", "")).lower() == str(name).lower()]

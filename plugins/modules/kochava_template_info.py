@@ -16,7 +16,7 @@ description:
   - A template's C(context_meta) lists the inputs a trigger's context takes, with their defaults and, for select inputs, their options.
   - With O(pending=true), read the templates whose triggers still need setting up (the API's "Get Pending Setup" call).
 author:
-  - kochava.publisher contributors
+  - Kochava Publisher maintainers (@kochava-publisher)
 extends_documentation_fragment:
   - kochava.publisher.connection
 attributes:
@@ -82,7 +82,7 @@ EXAMPLES = r"""
 RETURN = r"""
 templates:
   description:
-    - The matching templates as the API gives them, with ids as integers and RV(templates[].context_meta[].input.required)
+    - The matching templates as the API gives them, with ids as integers and C(context_meta[].input.required)
       as a boolean (the API sends both V("true") and V(false)).
   returned: always
   type: list

@@ -22,7 +22,7 @@ description:
   - Context is checked against the app's template before any write. Every required input must have a value, a select input must get one of its options,
     and the destination URL must be an http(s) URL. Unknown keys are rejected unless O(allow_unknown_context=true).
 author:
-  - kochava.publisher contributors
+  - Kochava Publisher maintainers (@kochava-publisher)
 extends_documentation_fragment:
   - kochava.publisher.connection
 attributes:

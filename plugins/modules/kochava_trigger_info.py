@@ -15,7 +15,7 @@ description:
   - Read the postback triggers of a Kochava app through the Premium Publisher API, across all pages of the list.
   - Read one trigger by O(id), or filter the full list by O(type), O(template_id), O(filter_str) and O(active).
 author:
-  - kochava.publisher contributors
+  - Kochava Publisher maintainers (@kochava-publisher)
 extends_documentation_fragment:
   - kochava.publisher.connection
 attributes:

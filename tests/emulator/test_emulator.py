@@ -245,7 +245,7 @@ def test_concurrent_creates_exactly_one_wins(emu):
         statuses.append(response.status_code)
         errors.append(response.json()["errors"])
 
-    threads = [threading.Thread(target=create) for _ in range(5)]
+    threads = [threading.Thread(target=create) for _thread in range(5)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -406,7 +406,7 @@ def test_patch_validation_names_the_field(emu, body, fragment):
 # -- faults ---------------------------------------------------------------------------------
 def test_fault_status_with_retry_after(emu):
     emu.inject("GET", f"/apps/{APP}/postbacks", status=503, headers={"Retry-After": "2"}, times=2)
-    for _ in range(2):
+    for _attempt in range(2):
         response = call(emu, "GET", f"/apps/{APP}/postbacks")
         assert response.status_code == 503 and response.headers["Retry-After"] == "2"
         assert_envelope(response, 503, success=False)
@@ -594,7 +594,7 @@ def test_cli_run_sets_env_and_returns_the_exit_status(tmp_path):
     cmd, env = _cli("run", "--seed", str(DEMO_SEED), "--log-file", str(log_file), "--", sys.executable, "-c", script)
     env.pop("KOCHAVA_API_KEY", None)
     started = time.time()
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 3, result.stderr
     assert [e["status"] for e in json.loads(log_file.read_text())] == [201]
     assert time.time() - started < 15
@@ -602,4 +602,4 @@ def test_cli_run_sets_env_and_returns_the_exit_status(tmp_path):
 
 def test_cli_run_without_command_fails():
     cmd, env = _cli("run", "--")
-    assert subprocess.run(cmd, env=env, capture_output=True, timeout=30).returncode == 2
+    assert subprocess.run(cmd, env=env, capture_output=True, timeout=30, check=False).returncode == 2

@@ -1,4 +1,5 @@
 """kochava_trigger_info and kochava_template_info through ansible-playbook."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,9 +12,7 @@ TEMPLATE_INFO = "kochava.publisher.kochava_template_info"
 def seed(emu, count=5):
     made = [emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Install", context={"cpi_mostback_url": URL}, active=True)]
     for i in range(count - 1):
-        made.append(
-            emu.add_trigger(APP, type="event", template_id=TEMPLATE, filter_str="ev%d" % i, title="ev%d" % i, context={"cpi_mostback_url": URL})
-        )
+        made.append(emu.add_trigger(APP, type="event", template_id=TEMPLATE, filter_str="ev%d" % i, title="ev%d" % i, context={"cpi_mostback_url": URL}))
     return made
 
 

@@ -3,6 +3,7 @@
 Every state is run four ways (change, change in check mode, no change, no
 change in check mode); assertions read the emulator's state and request log.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -201,8 +202,12 @@ def test_duplicate_answer_is_adopted(runner, emu, status):
     emu.set_duplicate_status(status)
     existing = seed_install(emu)
     # the first list call does not see it (created concurrently)
-    emu.inject("GET", "/apps/%d/postbacks" % APP, status=200, json={"success": True, "data": [], "errors": [], "warnings": [], "messages": [],
-                                                                       "nextToken": None, "previousToken": None, "meta": None})
+    emu.inject(
+        "GET",
+        "/apps/%d/postbacks" % APP,
+        status=200,
+        json={"success": True, "data": [], "errors": [], "warnings": [], "messages": [], "nextToken": None, "previousToken": None, "meta": None},
+    )
     result = runner.run(MODULE, install(title="Adopted"))
     assert result.get("failed") is not True, result
     stored = emu.triggers(APP)
@@ -231,7 +236,7 @@ def test_post_not_applied_is_created_after_reread(runner, emu, fault):
     assert methods.count("POST") == 2
     # re-read between the two POSTs, never a blind resend
     first, second = [i for i, m in enumerate(methods) if m == "POST"]
-    assert "GET" in methods[first + 1:second]
+    assert "GET" in methods[first + 1 : second]
 
 
 def test_five_forks_make_one_trigger(runner, emu):
@@ -275,9 +280,21 @@ def test_allow_unknown_context_sends_the_key(runner, emu):
 def test_more_than_one_match_fails_naming_ids(runner, emu):
     # two triggers with one key can only come from outside the API rules
     first = seed_install(emu)
-    emu.inject("GET", "/apps/%d/postbacks" % APP, status=200, json={
-        "success": True, "data": [emu.trigger(first["id"]), dict(emu.trigger(first["id"]), id=first["id"] + 1000)],
-        "errors": [], "warnings": [], "messages": [], "nextToken": None, "previousToken": None, "meta": None})
+    emu.inject(
+        "GET",
+        "/apps/%d/postbacks" % APP,
+        status=200,
+        json={
+            "success": True,
+            "data": [emu.trigger(first["id"]), dict(emu.trigger(first["id"]), id=first["id"] + 1000)],
+            "errors": [],
+            "warnings": [],
+            "messages": [],
+            "nextToken": None,
+            "previousToken": None,
+            "meta": None,
+        },
+    )
     result = runner.run(MODULE, install(title="x"))
     assert_clean_failure(result, str(first["id"]), str(first["id"] + 1000))
     assert writes(emu) == []
@@ -322,9 +339,12 @@ def test_retry_after_then_success(runner, emu):
 
 
 def test_key_never_appears_at_vvvv(runner, emu):
-    emu.inject("GET", "/apps/%d/postbacks" % APP, status=200, json={
-        "success": True, "data": [], "errors": [], "warnings": ["echo " + KEY], "messages": [],
-        "nextToken": None, "previousToken": None, "meta": None})
+    emu.inject(
+        "GET",
+        "/apps/%d/postbacks" % APP,
+        status=200,
+        json={"success": True, "data": [], "errors": [], "warnings": ["echo " + KEY], "messages": [], "nextToken": None, "previousToken": None, "meta": None},
+    )
     runner.run(MODULE, install(), verbosity=4, diff=True)
     out = runner.last.stdout + runner.last.stderr
     assert "task under test" in out

@@ -3,16 +3,17 @@
 The playbook tests cover the module end to end; these pin down the engine's
 exact API exchanges and the paths that are awkward to reach through a play.
 """
+
 from __future__ import annotations
 
 import os
 
 import pytest
-from kochava_emulator import Emulator
 
 from ansible_collections.kochava.publisher.plugins.module_utils._client import KochavaClient
 from ansible_collections.kochava.publisher.plugins.module_utils._engine import TriggerEngine
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
+from kochava_emulator import Emulator
 
 SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks", "seed.json")
 APP, TEMPLATE, URL = 87100, 3373, "https://collector.example.com/in"
@@ -31,7 +32,15 @@ def emu(server):
 
 
 def engine(emu, check_mode=False, **params):
-    base = {"app_id": APP, "max_retries": 2, "state": "present", "type": "install", "template_id": TEMPLATE, "title": "Install", "context": {"cpi_mostback_url": URL}}
+    base = {
+        "app_id": APP,
+        "max_retries": 2,
+        "state": "present",
+        "type": "install",
+        "template_id": TEMPLATE,
+        "title": "Install",
+        "context": {"cpi_mostback_url": URL},
+    }
     base.update(params)
     client = KochavaClient(emu.demo_key, api_url=emu.url, max_retries=2, sleep=lambda s: None)
     return TriggerEngine(client, base, check_mode=check_mode)
@@ -52,7 +61,7 @@ def test_check_mode_never_writes_in_any_state(emu):
     seeded = emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Old", context={"cpi_mostback_url": URL})
     engine(emu, check_mode=True, title="New", context={"deferred_for": 30000}).run()
     engine(emu, check_mode=True, state="absent").run()
-    assert [m for m, _ in methods(emu) if m != "GET"] == []
+    assert [method for method, _path in methods(emu) if method != "GET"] == []
     assert emu.trigger(seeded["id"])["title"] == "Old"
 
 

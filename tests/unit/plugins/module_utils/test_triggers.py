@@ -1,4 +1,5 @@
 """Pure trigger logic: values by meaning, key, validation, merge and purge."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,10 +11,16 @@ TEMPLATE = {
     "name": "Custom Postback",
     "context_meta": [
         {"input": {"id": "cpi_mostback_url", "type": "text", "required": True, "default_value": ""}},
-        {"input": {"id": "deferred_for", "type": "select", "required": False, "default_value": 0,
-                   "options": [{"value": 0}, {"value": 30000}]}},
-        {"input": {"id": "max_delivery_attempts", "type": "select", "required": False, "default_value": "3",
-                   "options": [{"value": 0}, {"value": 3}, {"value": 5}]}},
+        {"input": {"id": "deferred_for", "type": "select", "required": False, "default_value": 0, "options": [{"value": 0}, {"value": 30000}]}},
+        {
+            "input": {
+                "id": "max_delivery_attempts",
+                "type": "select",
+                "required": False,
+                "default_value": "3",
+                "options": [{"value": 0}, {"value": 3}, {"value": 5}],
+            }
+        },
         {"input": {"id": "cpi_x_key", "type": "text", "required": True, "default_value": "dflt"}},
         {"input": {"id": "note", "type": "text", "required": False}},
     ],
@@ -35,8 +42,10 @@ def test_different_values(left, right):
 
 def test_key_treats_missing_filter_str_as_empty():
     assert t.trigger_key({"template_id": "3373", "type": "Install"}) == (3373, "install", "")
-    triggers = [{"id": 1, "template_id": 3373, "type": "install", "filter_str": None},
-                {"id": 2, "template_id": 3373, "type": "event", "filter_str": "Purchase"}]
+    triggers = [
+        {"id": 1, "template_id": 3373, "type": "install", "filter_str": None},
+        {"id": 2, "template_id": 3373, "type": "event", "filter_str": "Purchase"},
+    ]
     assert [x["id"] for x in t.find_by_key(triggers, (3373, "install", ""))] == [1]
     assert [x["id"] for x in t.find_by_key(triggers, (3373, "event", "Purchase"))] == [2]
 
