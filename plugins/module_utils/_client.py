@@ -29,6 +29,7 @@ import math
 import random as _random
 import time
 import traceback
+from http import HTTPStatus
 from urllib.parse import quote as _quote, urljoin as _urljoin, urlsplit as _urlsplit
 
 try:
@@ -184,31 +185,6 @@ _STATUS_ERRORS = {
     429: (KochavaRateLimitError, 'rate limited'),
 }
 _DUPLICATE_EXPLANATION = _STATUS_ERRORS[409][1]
-
-_REASONS = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    408: 'Request Timeout',
-    409: 'Conflict',
-    410: 'Gone',
-    413: 'Payload Too Large',
-    415: 'Unsupported Media Type',
-    422: 'Unprocessable Entity',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    501: 'Not Implemented',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-    301: 'Moved Permanently',
-    302: 'Found',
-    303: 'See Other',
-    307: 'Temporary Redirect',
-    308: 'Permanent Redirect',
-}
 
 
 def is_duplicate_text(texts):
@@ -420,8 +396,9 @@ class KochavaClient(object):
     @staticmethod
     def _status_text(response):
         status = response.status_code
-        reason = _REASONS.get(status)
-        if reason is None:
+        try:
+            reason = HTTPStatus(status).phrase  # the standard phrase, not whatever the server sent
+        except ValueError:
             reason = response.reason if isinstance(response.reason, str) else ''
             reason = ''.join(ch for ch in reason if ch.isprintable())[:60]
         return ('HTTP %d %s' % (status, reason)).rstrip()
