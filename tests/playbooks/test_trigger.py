@@ -353,3 +353,13 @@ def test_key_never_appears_at_vvvv(runner, emu):
     assert failing["failed"] is True
     assert KEY not in runner.last.stdout + runner.last.stderr
     assert KEY not in str(failing)
+
+
+def test_tls_error_fails_at_once_without_retry(runner, emu):
+    # TLS to a plain-HTTP server: a permanent error, not retried and never a write
+    https_url = emu.url.replace("http://", "https://")
+    result = runner.run(MODULE, install(max_retries=4), api_url=https_url)
+    assert_clean_failure(result, "TLS")
+    assert "attempts" not in result["msg"]  # the client names the attempts only when it retried
+    assert emu.log == []
+    assert emu.triggers(APP) == []
