@@ -25,17 +25,15 @@ author:
   - Kochava Publisher maintainers (@kochava-publisher)
 extends_documentation_fragment:
   - kochava.publisher.connection
+  - kochava.publisher.attributes
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details: No POST, PATCH or DELETE is sent in check mode; reads are. RV(trigger) is the predicted result, with template defaults.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details: The diff shows type, template_id, filter_str, title, active and context before and after.
   idempotent:
-    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
 options:
   app_id:

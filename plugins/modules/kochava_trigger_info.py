@@ -18,17 +18,8 @@ author:
   - Kochava Publisher maintainers (@kochava-publisher)
 extends_documentation_fragment:
   - kochava.publisher.connection
-attributes:
-  check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
-    support: full
-    details: The module only reads; it runs the same in check mode and always returns C(changed=false).
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
-    support: none
-  idempotent:
-    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
-    support: full
+  - kochava.publisher.attributes
+  - kochava.publisher.attributes.info_module
 options:
   app_id:
     description: The Kochava app whose triggers are read.
