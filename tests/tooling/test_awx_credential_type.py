@@ -87,11 +87,13 @@ def test_demo_runs_like_an_awx_job(tmp_path, monkeypatch, emulator):
     monkeypatch.setenv("ANSIBLE_COLLECTIONS_PATH", os.path.join(ROOT, ".build", "collections"))
     monkeypatch.setenv("ANSIBLE_COLLECTIONS_SCAN_SYS_PATH", "false")
 
-    result = ansible_runner.run(private_data_dir=str(pdd), playbook="demo.yml", quiet=True)
+    # -vvvv: module arguments and results are in the job events; the key must still be absent
+    result = ansible_runner.run(private_data_dir=str(pdd), playbook="demo.yml", quiet=True, verbosity=4)
     stdout = result.stdout.read()
     assert result.status == "successful", stdout
     assert result.rc == 0, stdout
     assert "failed=0" in stdout
+    assert "module_args" in stdout  # really ran at -vvvv: the invocation arguments are shown
 
     # The key appears in no file but the env input ...
     leaks = []
