@@ -48,7 +48,7 @@ bench: venv collection
 
 test: test-py tools-test
 
-clean:
+clean: tools-clean
 	rm -rf .build $(VENV) tests/output .pytest_cache
 
 include tools/tools.mk
