@@ -41,6 +41,8 @@ KEY_FIELDS = ("type", "template_id", "filter_str")
 def check_params(params):
     """Checks that need no API call; run before anything is sent."""
     check_scalar_context(params.get("context"))
+    if params.get("title") is not None and not params["title"].strip():
+        raise TriggerError("title must not be empty")
     trigger_type = params.get("type")
     filter_str = params.get("filter_str")
     if params.get("id") is None:

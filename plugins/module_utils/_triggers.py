@@ -144,6 +144,8 @@ def _describe_templates(templates):
 def check_scalar_context(context):
     """Context values must be strings, numbers or booleans (the API stores strings)."""
     for key, value in (context or {}).items():
+        if value is None:
+            raise TriggerError("context.%s has no value (null); give it a value, or leave it out (purge_context=true removes keys not given)" % key)
         if isinstance(value, (dict, list, tuple, set)):
             raise TriggerError("context.%s must be a string, number or boolean, got %s" % (key, type(value).__name__))
 

@@ -255,6 +255,8 @@ def test_five_forks_make_one_trigger(runner, emu):
         (install(context={"deferred_for": 0}), ["cpi_mostback_url"]),
         (install(context={"cpi_mostback_url": "ftp://x"}), ["cpi_mostback_url", "http(s)"]),
         (install(context={"cpi_mostback_url": URL, "nested": {"a": 1}}), ["context.nested"]),
+        (install(context={"cpi_mostback_url": URL, "deferred_for": None}), ["context.deferred_for", "null"]),
+        (install(title=" "), ["title must not be empty"]),
         (install(filter_str="Purchase"), ["filter_str", "event"]),
         ({"app_id": APP, "type": "event", "template_id": TEMPLATE, "title": "x", "context": {"cpi_mostback_url": URL}}, ["filter_str"]),
         (install(template_id=1), ["template_id 1", "3373"]),
