@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+import pytest
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTIONS = os.path.join(ROOT, ".build", "collections")
 LINK = os.path.join(COLLECTIONS, "ansible_collections", "kochava", "publisher")
@@ -15,3 +17,19 @@ if not os.path.lexists(LINK):
 for path in (COLLECTIONS, os.path.join(ROOT, "tests", "emulator")):
     if path not in sys.path:
         sys.path.insert(0, path)
+
+
+@pytest.fixture(scope="session")
+def emulator_server():
+    """One API emulator per test session (per xdist worker), seeded with tests/playbooks/seed.json."""
+    from kochava_emulator import Emulator
+
+    with Emulator(seed=os.path.join(ROOT, "tests", "playbooks", "seed.json")) as server:
+        yield server
+
+
+@pytest.fixture
+def emu(emulator_server):
+    """The emulator reset to its seed: no triggers, empty log, no faults, default config."""
+    emulator_server.reset()
+    return emulator_server

@@ -11,8 +11,6 @@ import sys
 import pytest
 import yaml
 
-from kochava_emulator import Emulator
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SEED = os.path.join(HERE, "seed.json")
@@ -23,21 +21,6 @@ APP = 87100
 TEMPLATE = 3373
 URL = "https://collector.example.com/in"
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
-
-
-@pytest.fixture(scope="session")
-def _server():
-    emu = Emulator(seed=SEED)
-    emu.start()
-    yield emu
-    emu.stop()
-
-
-@pytest.fixture
-def emu(_server):
-    """The emulator, reset to the seed (no triggers, empty log, no faults)."""
-    _server.reset()
-    return _server
 
 
 class Runner:

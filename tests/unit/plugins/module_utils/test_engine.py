@@ -6,29 +6,13 @@ exact API exchanges and the paths that are awkward to reach through a play.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from ansible_collections.kochava.publisher.plugins.module_utils._client import KochavaClient
 from ansible_collections.kochava.publisher.plugins.module_utils._engine import TriggerEngine
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
-from kochava_emulator import Emulator
 
-SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "playbooks", "seed.json")
 APP, TEMPLATE, URL = 87100, 3373, "https://collector.example.com/in"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with Emulator(seed=SEED) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(server):
-    server.reset()
-    return server
 
 
 def engine(emu, check_mode=False, **params):
