@@ -347,7 +347,9 @@ def test_key_never_appears_at_vvvv(runner, emu):
         status=200,
         json={"success": True, "data": [], "errors": [], "warnings": ["echo " + KEY], "messages": [], "nextToken": None, "previousToken": None, "meta": None},
     )
-    runner.run(MODULE, install(), verbosity=4, diff=True)
+    warned = runner.run(MODULE, install(), verbosity=4, diff=True)
+    # the envelope's warnings reach the user as task warnings, with the key scrubbed
+    assert [w for w in warned["warnings"] if w.startswith("Kochava API: echo ")], warned
     out = runner.last.stdout + runner.last.stderr
     assert "task under test" in out
     assert KEY not in out
