@@ -114,26 +114,23 @@ class KochavaTransportError(KochavaError):
         self.retryable = retryable
 
 
-class KochavaResponseError(KochavaError):
+class _CallError(KochavaError):
+    """An error of one API call: ``method``, ``path``, ``status`` (None without an answer) and the server's ``errors``."""
+
+    def __init__(self, message, method=None, path=None, status=None, errors=None):
+        super().__init__(message)
+        self.method = method
+        self.path = path
+        self.status = status
+        self.errors = list(errors or [])
+
+
+class KochavaResponseError(_CallError):
     """An answer that is not what the API documents (not JSON, wrong shape, success false, redirect...)."""
 
-    def __init__(self, message, method=None, path=None, status=None, errors=None):
-        super().__init__(message)
-        self.method = method
-        self.path = path
-        self.status = status
-        self.errors = list(errors or [])
 
-
-class KochavaHTTPError(KochavaError):
+class KochavaHTTPError(_CallError):
     """An HTTP error status; ``errors`` holds the envelope's ``errors`` (``[]`` if none)."""
-
-    def __init__(self, message, method=None, path=None, status=None, errors=None):
-        super().__init__(message)
-        self.method = method
-        self.path = path
-        self.status = status
-        self.errors = list(errors or [])
 
 
 class KochavaAuthError(KochavaHTTPError):
@@ -164,15 +161,8 @@ class KochavaRateLimitError(KochavaHTTPError):
     """429 after retries."""
 
 
-class KochavaUncertainWriteError(KochavaError):
+class KochavaUncertainWriteError(_CallError):
     """A POST whose outcome is unknown; the caller re-reads to decide. ``status`` None if no answer."""
-
-    def __init__(self, message, method=None, path=None, status=None, errors=None):
-        super().__init__(message)
-        self.method = method
-        self.path = path
-        self.status = status
-        self.errors = list(errors or [])
 
 
 # status -> (class, explanation)
