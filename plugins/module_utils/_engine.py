@@ -228,7 +228,7 @@ class TriggerEngine:
         params = self.params
         given = dict(params.get("context") or {}) if params.get("context") is not None else None
         purge = bool(params.get("purge_context")) and given is not None
-        defaults = self.defaults_for(current["template_id"]) if purge else {}
+        defaults = self.defaults_for(current.get("template_id")) if purge else {}
         body = changed_fields(current, title=params.get("title"), active=params.get("active"))
         context_change = given is not None and context_differs(current.get("context"), given, purge, defaults)
         if not body and not context_change:
@@ -237,7 +237,7 @@ class TriggerEngine:
         if context_change:
             resulting = merge_context(current.get("context"), given, purge, defaults)
             validate_context(
-                self.template(current["template_id"]),
+                self.template(current.get("template_id")),
                 given,
                 resulting,
                 creating=False,
@@ -283,7 +283,7 @@ class TriggerEngine:
         given = params.get("context")
         if given is not None:
             purge = bool(params.get("purge_context"))
-            defaults = self.defaults_for(trigger["template_id"]) if purge else {}
+            defaults = self.defaults_for(trigger.get("template_id")) if purge else {}
             if context_differs(trigger.get("context"), given, purge, defaults):
                 problems.append("context is %r" % (trigger.get("context"),))
         return problems

@@ -272,98 +272,104 @@ def _object(schema):
     return validator
 
 
+def _built_once(build):
+    """Turn a schema builder into a getter that builds on first use and caches."""
+
+    def get():
+        schema = _SCHEMA_CACHE.get(build.__name__)
+        if schema is None:
+            _require_voluptuous()
+            schema = _SCHEMA_CACHE[build.__name__] = build()
+        return schema
+
+    get.__name__ = build.__name__
+    get.__doc__ = build.__doc__
+    return get
+
+
+@_built_once
 def envelope_schema():
     """Schema of the response envelope (``data`` items are not checked here)."""
-    schema = _SCHEMA_CACHE.get('envelope')
-    if schema is None:
-        _require_voluptuous()
-        schema = vol.Schema(
-            {
-                vol.Required('success'): _coerce(to_bool),
-                vol.Required('data'): _list_or_empty,
-                vol.Optional('errors'): _string_list,
-                vol.Optional('warnings'): _string_list,
-                vol.Optional('messages'): _string_list,
-                vol.Optional('nextToken'): _token,
-                vol.Optional('previousToken'): _token,
-                vol.Optional('meta'): object,
-            },
-            extra=vol.ALLOW_EXTRA,
-        )
-        _SCHEMA_CACHE['envelope'] = schema
+    schema = vol.Schema(
+        {
+            vol.Required('success'): _coerce(to_bool),
+            vol.Required('data'): _list_or_empty,
+            vol.Optional('errors'): _string_list,
+            vol.Optional('warnings'): _string_list,
+            vol.Optional('messages'): _string_list,
+            vol.Optional('nextToken'): _token,
+            vol.Optional('previousToken'): _token,
+            vol.Optional('meta'): object,
+        },
+        extra=vol.ALLOW_EXTRA,
+    )
     return schema
 
 
+@_built_once
 def trigger_schema():
     """Schema of one trigger object (coerces; see ``normalize_trigger`` for the rest)."""
-    schema = _SCHEMA_CACHE.get('trigger')
-    if schema is None:
-        _require_voluptuous()
-        schema = vol.Schema(
-            {
-                vol.Required('id'): _coerce(to_int),
-                vol.Optional('app_id'): _coerce(to_int),
-                vol.Optional('template_id'): _coerce(to_int),
-                vol.Optional('type'): _string,
-                vol.Optional('title'): _nullable(_string),
-                vol.Optional('filter_str'): _nullable(_string),
-                vol.Optional('active'): _coerce(to_bool),
-                vol.Optional('date_created'): object,
-                vol.Optional('context'): _dict_or_empty,
-            },
-            extra=vol.ALLOW_EXTRA,
-        )
-        _SCHEMA_CACHE['trigger'] = schema
+    schema = vol.Schema(
+        {
+            vol.Required('id'): _coerce(to_int),
+            vol.Optional('app_id'): _coerce(to_int),
+            vol.Optional('template_id'): _coerce(to_int),
+            vol.Optional('type'): _string,
+            vol.Optional('title'): _nullable(_string),
+            vol.Optional('filter_str'): _nullable(_string),
+            vol.Optional('active'): _coerce(to_bool),
+            vol.Optional('date_created'): object,
+            vol.Optional('context'): _dict_or_empty,
+        },
+        extra=vol.ALLOW_EXTRA,
+    )
     return schema
 
 
+@_built_once
 def template_schema():
     """Schema of one postback template object."""
-    schema = _SCHEMA_CACHE.get('template')
-    if schema is None:
-        _require_voluptuous()
-        option = vol.Schema(
-            {
-                vol.Optional('value'): object,
-                vol.Optional('label'): _nullable(_string_or_number),
-            },
-            extra=vol.ALLOW_EXTRA,
-        )
-        field = vol.Schema(
-            {
-                vol.Required('id'): _string_or_number,
-                vol.Optional('type'): _nullable(_string),
-                vol.Optional('required', default=False): _nullable(_coerce(to_bool)),
-                vol.Optional('default_value'): object,
-                vol.Optional('options'): vol.All(_list_or_empty, [_object(option)]),
-            },
-            extra=vol.ALLOW_EXTRA,
-        )
-        label = vol.Schema(
-            {
-                vol.Optional('name'): _nullable(_string),
-                vol.Optional('description'): _nullable(_string),
-            },
-            extra=vol.ALLOW_EXTRA,
-        )
-        meta_item = vol.Schema(
-            {
-                vol.Optional('label'): _nullable(_object(label)),
-                vol.Required('input'): _object(field),
-            },
-            extra=vol.ALLOW_EXTRA,
-        )
-        schema = vol.Schema(
-            {
-                vol.Required('id'): _coerce(to_int),
-                vol.Optional('name'): _nullable(_string),
-                vol.Optional('network_id'): _nullable(_coerce(to_int)),
-                vol.Optional('platform'): _nullable(_string),
-                vol.Optional('context_meta', default=list): vol.All(_list_or_empty, [_object(meta_item)]),
-            },
-            extra=vol.ALLOW_EXTRA,
-        )
-        _SCHEMA_CACHE['template'] = schema
+    option = vol.Schema(
+        {
+            vol.Optional('value'): object,
+            vol.Optional('label'): _nullable(_string_or_number),
+        },
+        extra=vol.ALLOW_EXTRA,
+    )
+    field = vol.Schema(
+        {
+            vol.Required('id'): _string_or_number,
+            vol.Optional('type'): _nullable(_string),
+            vol.Optional('required', default=False): _nullable(_coerce(to_bool)),
+            vol.Optional('default_value'): object,
+            vol.Optional('options'): vol.All(_list_or_empty, [_object(option)]),
+        },
+        extra=vol.ALLOW_EXTRA,
+    )
+    label = vol.Schema(
+        {
+            vol.Optional('name'): _nullable(_string),
+            vol.Optional('description'): _nullable(_string),
+        },
+        extra=vol.ALLOW_EXTRA,
+    )
+    meta_item = vol.Schema(
+        {
+            vol.Optional('label'): _nullable(_object(label)),
+            vol.Required('input'): _object(field),
+        },
+        extra=vol.ALLOW_EXTRA,
+    )
+    schema = vol.Schema(
+        {
+            vol.Required('id'): _coerce(to_int),
+            vol.Optional('name'): _nullable(_string),
+            vol.Optional('network_id'): _nullable(_coerce(to_int)),
+            vol.Optional('platform'): _nullable(_string),
+            vol.Optional('context_meta', default=list): vol.All(_list_or_empty, [_object(meta_item)]),
+        },
+        extra=vol.ALLOW_EXTRA,
+    )
     return schema
 
 

@@ -78,9 +78,10 @@ def same_value(left, right):
 
 def trigger_key(trigger):
     """The per-app uniqueness key: (template_id, type, filter_str)."""
+    template_id = trigger.get("template_id")
     return (
-        int(trigger["template_id"]),
-        str(trigger["type"]).lower(),
+        int(template_id) if template_id is not None else None,  # a trigger without one matches no key
+        str(trigger.get("type") or "").lower(),
         trigger.get("filter_str") or "",
     )
 

@@ -48,6 +48,8 @@ def test_key_treats_missing_filter_str_as_empty():
     ]
     assert [x["id"] for x in t.find_by_key(triggers, (3373, "install", ""))] == [1]
     assert [x["id"] for x in t.find_by_key(triggers, (3373, "event", "Purchase"))] == [2]
+    # a trigger the API returns without its key fields matches nothing (no KeyError)
+    assert t.find_by_key([{"id": 3}], (3373, "install", "")) == []
 
 
 def test_find_template_by_name_and_id():
