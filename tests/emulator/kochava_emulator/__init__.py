@@ -1,8 +1,9 @@
 """A faithful emulator of the Kochava Premium Publisher API postback endpoints.
 
 It follows the API document and, where the document is silent, takes the
-harsher reading, so the ``kochava.publisher`` modules are tested against the
-worst the real API may do. See ``tests/emulator/README.md``.
+harsher reading by default (profile ``"harsh"``), so the ``kochava.publisher``
+modules are tested against the worst the real API may do; profile
+``"lenient"`` takes the other plausible reading. See ``tests/emulator/README.md``.
 
     from kochava_emulator import Emulator
     with Emulator(seed=DEMO_SEED) as emu:
@@ -15,10 +16,11 @@ from pathlib import Path
 
 from .errors import ApiError, DuplicateTriggerError
 from .faults import Fault
+from .profiles import PROFILES, Profile
 from .server import Emulator
 from .state import URL_KEY_RE, api_string
 
 #: The demo seed of this checkout (``playbooks/files/emulator_seed.json``).
 DEMO_SEED = Path(__file__).resolve().parents[3] / "playbooks" / "files" / "emulator_seed.json"
 
-__all__ = ["Emulator", "ApiError", "DuplicateTriggerError", "Fault", "DEMO_SEED", "URL_KEY_RE", "api_string"]
+__all__ = ["Emulator", "ApiError", "DuplicateTriggerError", "Fault", "DEMO_SEED", "PROFILES", "Profile", "URL_KEY_RE", "api_string"]

@@ -2,8 +2,10 @@
 
 API answers always use the documented envelope (``success``, ``meta``,
 ``nextToken``, ``previousToken``, ``errors``, ``warnings``, ``messages``,
-``data``), errors included, except ``DELETE /postbacks/{id}`` which answers
-200 with an empty body as documented.
+``data``), errors included, except ``DELETE /postbacks/{id}`` under the harsh
+profile, which answers 200 with an empty body as documented. What the
+document leaves open (POST status, PATCH and DELETE answers, the trigger's
+shape) is decided by the current profile (``state.profile``).
 """
 
 from __future__ import annotations
@@ -83,8 +85,13 @@ def create_app(emulator: Emulator) -> Flask:
     def paged(listing_items: list, render) -> Response:
         token = request.args.get("pageToken")
         chunk, next_token, previous_token = state.tokens.page(request.path, listing_items, token, emulator.page_size)
-        nas = emulator.numbers_as_strings
-        return json_response(envelope([render(item, nas) for item in chunk], next_token=next_token, previous_token=previous_token))
+        return json_response(envelope([render(item) for item in chunk], next_token=next_token, previous_token=previous_token))
+
+    def trigger_answer(trigger: dict) -> dict:
+        return render_trigger(trigger, emulator.numbers_as_strings, state.profile)
+
+    def template_answer(template: dict) -> dict:
+        return render_template(template, emulator.numbers_as_strings)
 
     # -- errors ----------------------------------------------------------------
     @app.errorhandler(ApiError)
@@ -115,21 +122,21 @@ def create_app(emulator: Emulator) -> Flask:
         note_app(app_id)
         with state.lock:
             state.authorize(key(), app_id)
-            return paged(state.app_templates(app_id), render_template)
+            return paged(state.app_templates(app_id), template_answer)
 
     @app.get("/apps/<int:app_id>/postbacks")
     def list_triggers(app_id: int) -> Response:
         note_app(app_id)
         with state.lock:
             state.authorize(key(), app_id)
-            return paged(state.app_triggers(app_id), render_trigger)
+            return paged(state.app_triggers(app_id), trigger_answer)
 
     @app.get("/apps/<int:app_id>/postbacks/incomplete")
     def list_incomplete(app_id: int) -> Response:
         note_app(app_id)
         with state.lock:
             state.authorize(key(), app_id)
-            return paged(state.incomplete_templates(app_id), render_template)
+            return paged(state.incomplete_templates(app_id), template_answer)
 
     @app.get("/apps/<int:app_id>/postbacks/<int:trigger_id>")
     def get_trigger(app_id: int, trigger_id: int) -> Response:
@@ -139,7 +146,7 @@ def create_app(emulator: Emulator) -> Flask:
             trigger = state.get_trigger(trigger_id)
             if trigger is None or trigger["app_id"] != app_id:
                 raise ApiError(404, [f"Postback trigger {trigger_id} was not found"])
-            return json_response(envelope([render_trigger(trigger, emulator.numbers_as_strings)]))
+            return json_response(envelope([trigger_answer(trigger)]))
 
     @app.post("/postbacks")
     def create_trigger() -> Response:
@@ -151,7 +158,7 @@ def create_app(emulator: Emulator) -> Flask:
             if app_id is not None:
                 state.authorize(key(), app_id)
             trigger = state.create_trigger(body, duplicate_status=emulator.duplicate_status)
-            return json_response(envelope([render_trigger(trigger, emulator.numbers_as_strings)]), 201)
+            return json_response(envelope([trigger_answer(trigger)]), state.profile.post_status)
 
     def _owned_trigger(trigger_id: int) -> dict:
         state.authorize(key(), None)
@@ -166,14 +173,16 @@ def create_app(emulator: Emulator) -> Flask:
     def update_trigger(trigger_id: int) -> Response:
         with state.lock:
             _owned_trigger(trigger_id)
-            state.update_trigger(trigger_id, _json_body())
-            return json_response(envelope([]))
+            trigger = state.update_trigger(trigger_id, _json_body())
+            return json_response(envelope([trigger_answer(trigger)] if state.profile.patch_answers_trigger else []))
 
     @app.delete("/postbacks/<int:trigger_id>")
     def delete_trigger(trigger_id: int) -> Response:
         with state.lock:
             _owned_trigger(trigger_id)
             state.delete_trigger(trigger_id)
+            if state.profile.delete_answers_envelope:
+                return json_response(envelope([]))
             response = Response(b"", status=200)
             del response.headers["Content-Type"]  # documented: "HTTP/1.1 200 OK", nothing else
             return response

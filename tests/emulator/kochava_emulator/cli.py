@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from .server import DUPLICATE_STATUSES, Emulator
+from .server import DUPLICATE_STATUSES, PROFILE_NAMES, Emulator
 
 
 def _positive_int(text: str) -> int:
@@ -37,6 +37,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--duplicate-status", type=int, choices=DUPLICATE_STATUSES, help="status of a duplicate POST: 400 (current API, default) or 409 (announced)"
     )
     parser.add_argument("--numbers-as-strings", action="store_true", default=None, help="answer ids and required flags as strings")
+    parser.add_argument(
+        "--profile", choices=PROFILE_NAMES, help="reading of the points the API document is silent on: harsh (default: seed's, else harsh) or lenient"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,7 +68,14 @@ def _access_line(entry: dict) -> None:
 
 
 def _emulator(args: argparse.Namespace, **kwargs) -> Emulator:
-    return Emulator(seed=args.seed, page_size=args.page_size, duplicate_status=args.duplicate_status, numbers_as_strings=args.numbers_as_strings, **kwargs)
+    return Emulator(
+        seed=args.seed,
+        page_size=args.page_size,
+        duplicate_status=args.duplicate_status,
+        numbers_as_strings=args.numbers_as_strings,
+        profile=args.profile,
+        **kwargs,
+    )
 
 
 def serve(args: argparse.Namespace) -> int:

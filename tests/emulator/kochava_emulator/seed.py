@@ -13,13 +13,15 @@ Format (every key optional)::
                     "id": 54636, "date_created": 1394048564}],
       "page_size": 50,
       "duplicate_status": 400,
-      "numbers_as_strings": false
+      "numbers_as_strings": false,
+      "profile": "harsh"
     }
 
 ``keys`` maps a key to a list of app ids or to ``"*"`` (every app). A
 ``demo_key`` that is not listed under ``keys`` is allowed on every app.
-Triggers are stored like a POST would store them (values as strings,
-defaults filled, uniqueness enforced) but without the destination-URL and
+``profile`` is ``"harsh"`` (default) or ``"lenient"``. Triggers are stored
+like a POST would store them under the seed's profile (harsh: values as
+strings, defaults filled; uniqueness enforced) but without the destination-URL and
 select-option checks, so a seed can plant triggers the API would refuse
 today (e.g. an incomplete one). ``id`` and ``date_created`` are optional.
 """
@@ -33,7 +35,7 @@ from typing import Any
 
 from .state import State
 
-SEED_KEYS = {"demo_key", "keys", "templates", "apps", "triggers", "page_size", "duplicate_status", "numbers_as_strings"}
+SEED_KEYS = {"demo_key", "keys", "templates", "apps", "triggers", "page_size", "duplicate_status", "numbers_as_strings", "profile"}
 
 
 def load_seed(seed: Any) -> dict:

@@ -11,6 +11,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from .app import create_app
 from .errors import DuplicateTriggerError
 from .faults import Fault, FaultBook
+from .profiles import DEFAULT_PROFILE, PROFILES, get_profile
 from .seed import apply_seed, load_seed
 from .state import State, render_trigger
 from .wsgi import FaultLogMiddleware, QuietRequestHandler, RequestLog
@@ -18,6 +19,38 @@ from .wsgi import FaultLogMiddleware, QuietRequestHandler, RequestLog
 DEFAULT_PAGE_SIZE = 50
 DUPLICATE_STATUSES = (DuplicateTriggerError.LEGACY_STATUS, DuplicateTriggerError.FUTURE_STATUS)
 WRITE_METHODS = ("POST", "PATCH", "DELETE")
+PROFILE_NAMES = tuple(PROFILES)
+
+
+def _check_page_size(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("page_size must be a positive integer")
+    return value
+
+
+def _check_duplicate_status(value: Any) -> int:
+    if isinstance(value, bool) or value not in DUPLICATE_STATUSES:
+        raise ValueError("duplicate_status must be 400 or 409")
+    return int(value)
+
+
+def _check_numbers_as_strings(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("numbers_as_strings must be a boolean")
+    return value
+
+
+def _check_profile(value: Any) -> str:
+    return get_profile(value).name
+
+
+#: Run-time settings: name -> (default, validator returning the value to keep).
+SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
+    "page_size": (DEFAULT_PAGE_SIZE, _check_page_size),
+    "duplicate_status": (DuplicateTriggerError.LEGACY_STATUS, _check_duplicate_status),
+    "numbers_as_strings": (False, _check_numbers_as_strings),
+    "profile": (DEFAULT_PROFILE, _check_profile),
+}
 
 
 class Emulator:
@@ -28,9 +61,11 @@ class Emulator:
     ...                  headers={"Authentication-Key": emu.demo_key})
 
     ``seed`` is None (empty state), a dict or a path to a JSON seed file.
-    ``page_size``, ``duplicate_status`` (400 or 409) and ``numbers_as_strings``
-    default to the seed's values, else 50, 400 and False. ``access_log``, if
-    given, is called with each request-log entry as it is recorded.
+    ``page_size``, ``duplicate_status`` (400 or 409), ``numbers_as_strings``
+    and ``profile`` (``"harsh"`` or ``"lenient"``, see :mod:`.profiles`)
+    default to the seed's values, else 50, 400, False and ``"harsh"``.
+    ``access_log``, if given, is called with each request-log entry as it is
+    recorded.
     """
 
     def __init__(
@@ -39,6 +74,7 @@ class Emulator:
         page_size: int | None = None,
         duplicate_status: int | None = None,
         numbers_as_strings: bool | None = None,
+        profile: str | None = None,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -50,7 +86,7 @@ class Emulator:
         self.state = State()
         self.fault_book = FaultBook()
         self.request_log = RequestLog()
-        self._overrides = {"page_size": page_size, "duplicate_status": duplicate_status, "numbers_as_strings": numbers_as_strings}
+        self._overrides = {"page_size": page_size, "duplicate_status": duplicate_status, "numbers_as_strings": numbers_as_strings, "profile": profile}
         self._seed: dict = load_seed(seed)
         self._stopping = threading.Event()
         self._server: BaseWSGIServer | None = None
@@ -98,23 +134,33 @@ class Emulator:
         self._stopping.wait(seconds)
 
     # -- state -------------------------------------------------------------------
+    def _initial_settings(self, seed: dict) -> dict:
+        """The settings a reset to ``seed`` starts with: defaults, then the seed's, then the constructor's."""
+        settings = {name: spec[0] for name, spec in SETTINGS.items()}
+        settings.update((name, seed[name]) for name in SETTINGS if name in seed)
+        settings.update((name, value) for name, value in self._overrides.items() if value is not None)
+        return {name: SETTINGS[name][1](value) for name, value in settings.items()}
+
     def reset(self, seed: Any = None) -> None:
         """Go back to the seed state (or to a new ``seed``); clear the log, faults and config.
 
-        Trigger ids keep increasing across resets, never reused.
+        The run-time settings (profile included) go back to the seed's before
+        its triggers are stored, so seeded triggers are stored the way the
+        seed's profile stores them. Trigger ids keep increasing across
+        resets, never reused.
         """
         if seed is not None:
             candidate = load_seed(seed)
-            apply_seed(State(), candidate)  # a bad seed fails here, leaving the emulator as it was
+            # a bad seed fails here, leaving the emulator as it was
+            probe = State(get_profile(self._initial_settings(candidate)["profile"]))
+            apply_seed(probe, candidate)
             self._seed = candidate
-        apply_seed(self.state, self._seed)
-        self.fault_book.clear()
-        self.request_log.clear()
-        self.page_size = DEFAULT_PAGE_SIZE
-        self.duplicate_status = DuplicateTriggerError.LEGACY_STATUS
-        self.numbers_as_strings = False
-        self.configure(**{k: v for k, v in self._seed.items() if k in ("page_size", "duplicate_status", "numbers_as_strings")})
-        self.configure(**{k: v for k, v in self._overrides.items() if v is not None})
+        settings = self._initial_settings(self._seed)
+        with self.state.lock:
+            self.fault_book.clear()
+            self.request_log.clear()
+            self.configure(**settings)
+            apply_seed(self.state, self._seed)
 
     @property
     def demo_key(self) -> str | None:
@@ -149,8 +195,9 @@ class Emulator:
     ) -> dict:
         """Store a trigger without HTTP and without logging; return it.
 
-        Stored as a POST would store it (values as strings, defaults filled,
-        no ``filter_str`` unless event, uniqueness enforced: raises
+        Stored as a POST would store it under the current profile (harsh:
+        values as strings, defaults filled; lenient: as given), no
+        ``filter_str`` unless event, uniqueness enforced: raises
         :class:`DuplicateTriggerError`). The destination-URL and select-option
         rules are only checked with ``validate=True``; other problems raise
         :class:`ApiError`.
@@ -158,39 +205,57 @@ class Emulator:
         body = {"app_id": app_id, "type": type, "title": title, "template_id": template_id, "context": context or {}, "active": active}
         if filter_str is not None:
             body["filter_str"] = filter_str
-        trigger = self.state.create_trigger(body, strict=validate, trigger_id=id, date_created=date_created)
-        return render_trigger(trigger)
+        with self.state.lock:
+            trigger = self.state.create_trigger(body, strict=validate, trigger_id=id, date_created=date_created)
+            return self._shown(trigger)
+
+    def _shown(self, trigger: dict) -> dict:
+        """A stored trigger as the Python API shows it: the profile's shape, integer ids."""
+        return render_trigger(trigger, profile=self.state.profile)
 
     def triggers(self, app_id: int | None = None) -> list[dict]:
-        """Stored triggers (deep copies, integer ids), oldest first."""
+        """Stored triggers (deep copies, integer ids, the profile's shape), oldest first."""
         with self.state.lock:
-            return [render_trigger(t) for t in self.state.app_triggers(app_id)]
+            return [self._shown(t) for t in self.state.app_triggers(app_id)]
 
     def trigger(self, trigger_id: int) -> dict | None:
         """One stored trigger (a deep copy) or None."""
         with self.state.lock:
             found = self.state.get_trigger(int(trigger_id))
-            return render_trigger(found) if found is not None else None
+            return self._shown(found) if found is not None else None
 
     # -- configuration -------------------------------------------------------------
-    def configure(self, page_size: int | None = None, duplicate_status: int | None = None, numbers_as_strings: bool | None = None) -> None:
-        """Change behaviour at run time; None leaves a setting unchanged."""
-        if page_size is not None:
-            if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
-                raise ValueError("page_size must be a positive integer")
-            self.page_size = page_size
-        if duplicate_status is not None:
-            if duplicate_status not in DUPLICATE_STATUSES:
-                raise ValueError("duplicate_status must be 400 or 409")
-            self.duplicate_status = int(duplicate_status)
-        if numbers_as_strings is not None:
-            if not isinstance(numbers_as_strings, bool):
-                raise ValueError("numbers_as_strings must be a boolean")
-            self.numbers_as_strings = numbers_as_strings
+    def configure(
+        self, page_size: int | None = None, duplicate_status: int | None = None, numbers_as_strings: bool | None = None, profile: str | None = None
+    ) -> None:
+        """Change behaviour at run time; None leaves a setting unchanged.
+
+        All values are checked before any is applied (ValueError on a bad
+        one). A profile change applies to later requests; stored triggers are
+        not rewritten.
+        """
+        given = {"page_size": page_size, "duplicate_status": duplicate_status, "numbers_as_strings": numbers_as_strings, "profile": profile}
+        checked = {name: SETTINGS[name][1](value) for name, value in given.items() if value is not None}
+        with self.state.lock:
+            for name, value in checked.items():
+                if name == "profile":
+                    self.state.profile = get_profile(value)
+                else:
+                    setattr(self, name, value)
+
+    @property
+    def profile(self) -> str:
+        """The name of the current behaviour profile (``"harsh"`` or ``"lenient"``)."""
+        return self.state.profile.name
 
     def config(self) -> dict:
         """The current settings."""
-        return {"page_size": self.page_size, "duplicate_status": self.duplicate_status, "numbers_as_strings": self.numbers_as_strings}
+        return {
+            "page_size": self.page_size,
+            "duplicate_status": self.duplicate_status,
+            "numbers_as_strings": self.numbers_as_strings,
+            "profile": self.profile,
+        }
 
     def set_duplicate_status(self, status: int) -> None:
         """400: "Duplicate install post-back" (current API); 409: generic (announced)."""

@@ -1,7 +1,8 @@
 """The emulator's in-memory model: keys, apps, templates, triggers, page tokens.
 
 Everything here follows the Premium Publisher API document; where the
-document is silent the *harsher* reading is taken (see README.md, "Readings").
+document is silent, the current behaviour profile (``profiles.py``: harsh by
+default, or lenient) decides (see README.md, "Readings" and "Profiles").
 All public methods are safe to call from several threads: they take
 :attr:`State.lock`, a re-entrant lock that the HTTP layer also holds around
 each request so that a check followed by a write (the uniqueness rule) is
@@ -17,9 +18,10 @@ import threading
 import time
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from .errors import ApiError, DuplicateTriggerError
+from .profiles import HARSH, Profile
+from .values import api_string, is_http_url, is_required, parse_int, template_inputs
 
 #: The destination URL key the document requires in every trigger's context:
 #: ``cpi_<network>_mostback_url`` or plain ``cpi_mostback_url``.
@@ -35,73 +37,13 @@ ALL_APPS = None
 #: First id handed out when neither the seed nor add_trigger chose higher ids.
 FIRST_TRIGGER_ID = 100001
 
-_INT_STRING_RE = re.compile(r"^[0-9]+$")
-
 
 # --------------------------------------------------------------------------
-# value helpers
+# rendering
 # --------------------------------------------------------------------------
-def api_string(value: Any) -> str:
-    """Return ``value`` the way the API stores context values: as a string.
-
-    ``7 -> "7"``, ``True -> "true"``, ``False -> "false"``, ``7.0 -> "7"``,
-    strings unchanged.
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
-def is_required(flag: Any) -> bool:
-    """Interpret a template input's ``required`` flag (``true`` or ``"true"``)."""
-    if isinstance(flag, bool):
-        return flag
-    if isinstance(flag, str):
-        return flag.strip().lower() == "true"
-    return False
-
-
-def parse_int(value: Any) -> int | None:
-    """Parse an id sent by a client: an int or a string of digits; else None.
-
-    Booleans and floats are refused (``true`` is not an app id).
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, str) and _INT_STRING_RE.match(value):
-        return int(value)
-    return None
-
-
-def is_http_url(value: str) -> bool:
-    """True if ``value`` is an absolute http(s) URL with a host."""
-    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
-def template_inputs(template: dict) -> list[dict]:
-    """The ``input`` objects of a template's ``context_meta``, in order."""
-    inputs = []
-    for meta in template.get("context_meta") or []:
-        if isinstance(meta, dict) and isinstance(meta.get("input"), dict) and meta["input"].get("id"):
-            inputs.append(meta["input"])
-    return inputs
-
-
-def render_trigger(trigger: dict, numbers_as_strings: bool = False) -> dict:
-    """A deep copy of a stored trigger as the API answers it."""
-    out = copy.deepcopy(trigger)
+def render_trigger(trigger: dict, numbers_as_strings: bool = False, profile: Profile = HARSH) -> dict:
+    """A deep copy of a stored trigger as the API answers it under ``profile``."""
+    out = profile.shape_trigger(trigger)
     if numbers_as_strings:
         for key in ("id", "app_id", "template_id"):
             out[key] = str(out[key])
@@ -186,12 +128,16 @@ class PageTokens:
 class State:
     """Keys, apps, templates and triggers, with the document's rules.
 
-    Stored triggers are kept in canonical form: integer ids, context values
-    as strings, ``filter_str`` only on event triggers.
+    Stored triggers are kept in canonical form: integer ids, ``filter_str``
+    only on event triggers, context values as the :attr:`profile` stores them
+    (strings under the harsh one). A profile change applies to later writes
+    and answers; triggers already stored are not rewritten.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, profile: Profile = HARSH) -> None:
         self.lock = threading.RLock()
+        #: The behaviour profile deciding the points the document is silent on.
+        self.profile = profile
         self.keys: dict[str, set[int] | None] = {}
         self.templates: dict[int, dict] = {}
         self.apps: dict[int, list[int]] = {}
@@ -307,7 +253,7 @@ class State:
                 for inp in template_inputs(template):
                     if not is_required(inp.get("required")):
                         continue
-                    value = trigger["context"].get(inp["id"], "")
+                    value = api_string(trigger["context"].get(inp["id"], ""))
                     default = inp.get("default_value")
                     if value == "" and (default is None or api_string(default) == ""):
                         result[template["id"]] = template
@@ -331,44 +277,40 @@ class State:
                 return trigger
         return None
 
-    def _check_context(self, template: dict, context: Any, errors: list[str], strict: bool) -> dict | None:
-        """Validate and stringify a context object; append problems to errors.
+    def _check_context(self, template: dict, context: Any, errors: list[str], strict: bool, stored: dict | None = None) -> dict | None:
+        """Validate a context sent on POST (``stored`` None) or PATCH; append problems to errors.
 
-        With ``strict`` False (seeding, add_trigger) only the shape is checked:
-        the destination URL and select options are not.
+        Returns the context to store, as the profile writes it (values as
+        strings or as sent; merged into or replacing ``stored``), without the
+        template defaults. The destination URL must be in that result; the URL
+        and select rules check the values sent. With ``strict`` False
+        (seeding, add_trigger) only the shape is checked.
         """
         if not isinstance(context, dict):
             errors.append("context must be an object")
             return None
-        stored: dict[str, str] = {}
+        sent: dict[str, Any] = {}
         for key, value in context.items():
             if value is None or isinstance(value, (dict, list)):
                 errors.append(f"context.{key} must be a string, number or boolean")
                 continue
-            stored[key] = api_string(value)
+            sent[key] = self.profile.context_value(value)
+        result = self.profile.written_context(stored, sent)
         if not strict:
-            return stored
-        url_keys = [k for k in stored if URL_KEY_RE.fullmatch(k)]
-        if not url_keys:
+            return result
+        if not any(URL_KEY_RE.fullmatch(k) for k in result):
             errors.append("context must contain the destination URL: cpi_<network>_mostback_url (for example cpi_mostback_url)")
-        for key in url_keys:
-            if not is_http_url(stored[key]):
+        for key in sent:
+            if URL_KEY_RE.fullmatch(key) and not is_http_url(sent[key]):
                 errors.append(f"context.{key} must be an http(s) URL")
         for inp in template_inputs(template):
-            if inp.get("type") != "select" or inp["id"] not in stored:
+            if inp.get("type") != "select" or inp["id"] not in sent:
                 continue
             options = [api_string(o.get("value")) for o in inp.get("options") or [] if isinstance(o, dict)]
-            if stored[inp["id"]] not in options:
-                errors.append(f"context.{inp['id']}: {stored[inp['id']]!r} is not one of the options ({', '.join(options)})")
-        return stored
-
-    @staticmethod
-    def _fill_defaults(template: dict, context: dict) -> dict:
-        """Add template defaults for inputs the context does not mention."""
-        for inp in template_inputs(template):
-            if inp["id"] not in context and inp.get("default_value") is not None:
-                context[inp["id"]] = api_string(inp["default_value"])
-        return context
+            value = api_string(sent[inp["id"]])
+            if value not in options:
+                errors.append(f"context.{inp['id']}: {value!r} is not one of the options ({', '.join(options)})")
+        return result
 
     def create_trigger(
         self, body: Any, *, strict: bool = True, duplicate_status: int = 400, trigger_id: int | None = None, date_created: int | None = None
@@ -448,7 +390,7 @@ class State:
                 trigger["filter_str"] = filter_str
             trigger["active"] = active
             trigger["date_created"] = int(time.time()) if date_created is None else int(date_created)
-            trigger["context"] = self._fill_defaults(template, context)
+            trigger["context"] = self.profile.with_defaults(template, context)
 
             duplicate = self._find_duplicate(trigger)
             if duplicate is not None:
@@ -461,7 +403,8 @@ class State:
         """Apply a PATCH /postbacks/{id} body; returns the stored trigger.
 
         Only ``title``, ``active`` and ``context`` may be sent; ``context``
-        replaces the whole context (then template defaults are refilled).
+        replaces the whole context and template defaults are refilled (harsh)
+        or is merged into it (lenient): see :mod:`.profiles`.
         """
         if not isinstance(body, dict):
             raise ApiError(400, ["The request body must be a JSON object"])
@@ -479,7 +422,7 @@ class State:
             template = self.templates.get(trigger["template_id"], {})
             context = None
             if "context" in body:
-                context = self._check_context(template, body["context"], errors, strict=True)
+                context = self._check_context(template, body["context"], errors, strict=True, stored=trigger["context"])
             if errors:
                 raise ApiError(400, errors)
             if "title" in body:
@@ -487,7 +430,7 @@ class State:
             if "active" in body:
                 trigger["active"] = body["active"]
             if context is not None:
-                trigger["context"] = self._fill_defaults(template, context)
+                trigger["context"] = self.profile.with_defaults(template, context)
             return trigger
 
     def delete_trigger(self, trigger_id: int) -> None:
