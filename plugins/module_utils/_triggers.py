@@ -233,14 +233,16 @@ def merge_context(existing, given, purge, defaults):
     """The complete context to send: existing keys kept, given keys changed.
 
     With ``purge``, keys not given are reset to the template default, or
-    removed when the template has none.
+    emptied ("") when the template has none. Leaving a key out would remove
+    it only where PATCH replaces the context; an empty value is unset under
+    either reading (an empty value counts as unset when comparing).
     """
     existing = existing or {}
     if purge:
         resulting = {}
         for key in existing:
-            if key not in given and key in defaults:
-                resulting[key] = defaults[key]
+            if key not in given:
+                resulting[key] = defaults.get(key, "")
     else:
         resulting = dict(existing)
     for key, value in given.items():

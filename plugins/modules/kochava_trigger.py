@@ -96,7 +96,8 @@ options:
     type: dict
   purge_context:
     description:
-      - When V(true), context keys not in O(context) are reset to the template's default, or removed when the template has none.
+      - When V(true), context keys not in O(context) are reset to the template's default, or emptied (V("")) when the template has none.
+        An empty value counts as unset; it is sent rather than leaving the key out, so the key is cleared whether the API merges or replaces the context.
         A key whose value equals the template default counts as unset, so a purge run converges.
       - Has no effect when O(context) is omitted.
       - Costs one templates call per run (the defaults are needed to compare).

@@ -100,12 +100,12 @@ def test_merge_keeps_existing_keys_and_server_spelling():
     assert merged == {"cpi_mostback_url": "https://a", "deferred_for": "30000", "note": "keep", "max_delivery_attempts": 5}
 
 
-def test_purge_resets_to_default_or_removes():
+def test_purge_resets_to_default_or_empties():
     defaults = t.template_defaults(TEMPLATE)
     assert defaults == {"deferred_for": 0, "max_delivery_attempts": "3", "cpi_x_key": "dflt"}
     existing = {"cpi_mostback_url": "https://a", "deferred_for": "30000", "note": "drop"}
     merged = t.merge_context(existing, {"cpi_mostback_url": "https://a"}, True, defaults)
-    assert merged == {"cpi_mostback_url": "https://a", "deferred_for": 0}
+    assert merged == {"cpi_mostback_url": "https://a", "deferred_for": 0, "note": ""}
 
 
 def test_context_differs_by_meaning():
