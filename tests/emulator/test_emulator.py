@@ -651,7 +651,7 @@ def test_lenient_post_answers_200_with_the_trigger_as_sent(lenient):
     response = call(lenient, "POST", "/postbacks", json=profile_body(context=context))
     trigger = envelope_of(response, 200)["data"][0]
     assert trigger["context"] == context  # types kept, no template default filled in
-    assert type(trigger["context"]["max_delivery_attempts"]) is int and trigger["context"]["my_flag"] is True
+    assert isinstance(trigger["context"]["max_delivery_attempts"], int) and trigger["context"]["my_flag"] is True
     assert "deferred_for" not in trigger["context"]
     assert trigger["filter_str"] is None
     assert list(trigger) == ["id", "app_id", "type", "title", "template_id", "filter_str", "active", "date_created", "context"]
