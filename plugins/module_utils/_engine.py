@@ -132,9 +132,8 @@ class TriggerEngine:
     # -- entry point ----------------------------------------------------------
     def run(self):
         check_params(self.params)
-        purging = self.params.get("purge_context") and self.params.get("context") is not None
-        if purging or (self.params.get("template") and self.params.get("template_id") is None):
-            self.template()  # one templates call: needed to match by name, or to compare against defaults
+        if self.params.get("template") and self.params.get("template_id") is None:
+            self.template()  # one templates call resolves the name (and serves validation and defaults later)
         current = self.find_current()
         if self.params.get("state") == "absent":
             return self.ensure_absent(current)

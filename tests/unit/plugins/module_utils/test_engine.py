@@ -105,3 +105,14 @@ def test_create_answer_without_full_trigger_is_reread(emu):
     assert ("POST", "/postbacks") in methods(emu)
     assert methods(emu)[-1] == ("GET", "/apps/87100/postbacks/4242")
     assert result["trigger"]["context"]["cpi_mostback_url"] == URL
+
+
+def test_purge_by_id_reads_the_trigger_template(emu):
+    seeded = emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Install", context={"cpi_mostback_url": URL, "deferred_for": 30000})
+    params = {"id": seeded["id"], "context": {"cpi_mostback_url": URL}, "purge_context": True}
+    result = engine(emu, type=None, template_id=None, title=None, **params).run()
+    assert result["changed"] is True
+    assert emu.trigger(seeded["id"])["context"]["deferred_for"] == "0"
+    emu.clear_log()
+    assert engine(emu, type=None, template_id=None, title=None, **params).run()["changed"] is False
+    assert methods(emu) == [("GET", "/apps/87100/postbacks/%d" % seeded["id"]), ("GET", "/apps/87100/postbacks/templates")]
