@@ -116,6 +116,8 @@ def template_defaults(template):
 
 def find_template(templates, template_id=None, name=None):
     """The template with this id or name, or a TriggerError naming what exists."""
+    if template_id is None and name is None:
+        raise TriggerError("the trigger's template is not known (the API answered a trigger without template_id)")
     if template_id is not None:
         for template in templates:
             if template["id"] == template_id:
