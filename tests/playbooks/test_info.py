@@ -82,8 +82,12 @@ def test_module_defaults_group_sets_connection_options(runner, emu):
         {"app_id": APP},
         key=None,
         extra_task={"module_defaults": {"group/kochava.publisher.kochava": {"api_key": KEY, "max_retries": 0}}},
+        verbosity=4,
     )
     assert len(result["triggers"]) == 1
+    assert [e["auth"] for e in emu.log] == ["valid"]
+    # given as an option (not the environment), the key is still masked at -vvvv
+    assert KEY not in runner.last.stdout + runner.last.stderr
 
 
 @pytest.mark.parametrize("module", [TRIGGER_INFO, TEMPLATE_INFO])
