@@ -1,114 +1,11 @@
-"""Playbook tests: the real modules run through ansible-playbook against the
-API emulator; assertions read the emulator's state and request log."""
+"""Fixtures of the playbook tests (the emulator fixtures live in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
-import yaml
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-SEED = os.path.join(HERE, "seed.json")
-with open(SEED) as handle:
-    KEY = json.load(handle)["demo_key"]
-KEY_APP17 = "test-key-app17-abcdef"
-APP = 87100
-TEMPLATE = 3373
-URL = "https://collector.example.com/in"
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
-
-
-class Runner:
-    """Runs one task through ansible-playbook and returns each host's registered result."""
-
-    def __init__(self, emu, tmp_path):
-        self.emu = emu
-        self.tmp = tmp_path
-        self.last = None
-
-    def run(self, module, args, check=False, diff=False, hosts=1, verbosity=0, env=None, key=KEY, api_url=None, extra_task=None):
-        out = self.tmp / "out"
-        out.mkdir(exist_ok=True)
-        for old in out.iterdir():
-            old.unlink()
-        task = {"name": "task under test", module: args, "register": "result", "ignore_errors": True}
-        task.update(extra_task or {})
-        play = [
-            {
-                "name": "test",
-                "hosts": "all",
-                "gather_facts": False,
-                "tasks": [
-                    task,
-                    {
-                        "name": "save result",
-                        "ansible.builtin.copy": {"content": "{{ result | to_json }}", "dest": str(out) + "/{{ inventory_hostname }}.json"},
-                        "check_mode": False,
-                        "diff": False,
-                    },
-                ],
-            }
-        ]
-        playbook = self.tmp / "play.yml"
-        playbook.write_text(yaml.safe_dump(play, sort_keys=False))
-        inventory = self.tmp / "hosts.ini"
-        inventory.write_text("".join("host%d ansible_connection=local ansible_python_interpreter=%s\n" % (i, sys.executable) for i in range(hosts)))
-        environ = dict(os.environ)
-        environ.update(
-            ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"),
-            ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
-            ANSIBLE_NOCOLOR="1",
-            ANSIBLE_FORCE_COLOR="0",
-            ANSIBLE_RETRY_FILES_ENABLED="0",
-            ANSIBLE_LOCAL_TEMP=str(self.tmp / "ansible-tmp"),
-            KOCHAVA_API_URL=api_url or self.emu.url,
-        )
-        environ.pop("KOCHAVA_API_KEY", None)
-        if key is not None:
-            environ["KOCHAVA_API_KEY"] = key
-        environ.update(env or {})
-        cmd = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(playbook), "--forks", str(max(hosts, 1))]
-        if check:
-            cmd.append("--check")
-        if diff:
-            cmd.append("--diff")
-        if verbosity:
-            cmd.append("-" + "v" * verbosity)
-        proc = subprocess.run(cmd, env=environ, cwd=str(self.tmp), capture_output=True, text=True, timeout=300, check=False)
-        results = {}
-        for path in sorted(out.iterdir()):
-            results[path.stem] = json.loads(path.read_text())
-        self.last = proc
-        assert len(results) == hosts, "ansible-playbook did not finish every host:\n%s\n%s" % (proc.stdout, proc.stderr)
-        return results["host0"] if hosts == 1 else results
+from playbook_helpers import Runner
 
 
 @pytest.fixture
 def runner(emu, tmp_path):
     return Runner(emu, tmp_path)
-
-
-def writes(emu):
-    return [(e["method"], e["path"]) for e in emu.log if e["method"] in ("POST", "PATCH", "DELETE")]
-
-
-def calls(emu):
-    return [(e["method"], e["path"]) for e in emu.log]
-
-
-def assert_clean_failure(result, *fragments):
-    """Failed with a message (never a traceback) that says what is wrong."""
-    assert result.get("failed") is True, result
-    assert "msg" in result and result["msg"], result
-    for bad in ("module_stderr", "module_stdout"):
-        assert not result.get(bad), "raw module output leaked: %r" % result
-    # ansible-core 2.19 puts "(traceback unavailable)" here for every failure
-    for text in (result["msg"], str(result.get("exception", ""))):
-        assert "Traceback (most recent call last)" not in text and 'File "' not in text, result
-    for fragment in fragments:
-        assert fragment in result["msg"], (fragment, result["msg"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import APP, KEY, KEY_APP17, TEMPLATE, URL, assert_clean_failure, calls, writes
+from playbook_helpers import APP, KEY, KEY_APP17, TEMPLATE, URL, assert_clean_failure, calls, writes
 
 TRIGGER_INFO = "kochava.publisher.kochava_trigger_info"
 TEMPLATE_INFO = "kochava.publisher.kochava_template_info"

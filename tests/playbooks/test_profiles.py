@@ -11,7 +11,7 @@ request log.
 from __future__ import annotations
 
 import pytest
-from conftest import APP, TEMPLATE, URL, calls, writes
+from playbook_helpers import APP, TEMPLATE, URL, calls, writes
 
 MODULE = "kochava.publisher.kochava_trigger"
 TRIGGER_INFO = "kochava.publisher.kochava_trigger_info"

@@ -7,7 +7,7 @@ change in check mode); assertions read the emulator's state and request log.
 from __future__ import annotations
 
 import pytest
-from conftest import APP, KEY, KEY_APP17, TEMPLATE, URL, assert_clean_failure, calls, writes
+from playbook_helpers import APP, KEY, KEY_APP17, TEMPLATE, URL, assert_clean_failure, calls, writes
 
 MODULE = "kochava.publisher.kochava_trigger"
 LIST = ("GET", "/apps/%d/postbacks" % APP)
