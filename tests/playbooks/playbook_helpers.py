@@ -109,3 +109,17 @@ def assert_clean_failure(result, *fragments):
         assert "Traceback (most recent call last)" not in text and 'File "' not in text, result
     for fragment in fragments:
         assert fragment in result["msg"], (fragment, result["msg"])
+
+
+def install(**extra):
+    """kochava_trigger arguments for the install trigger of the test template (``extra`` overrides)."""
+    args = {"app_id": APP, "type": "install", "template_id": TEMPLATE, "title": "Install", "context": {"cpi_mostback_url": URL}}
+    args.update(extra)
+    return args
+
+
+def seed_install(emu, **context):
+    """Store that install trigger in the emulator directly (no request, no log entry)."""
+    ctx = {"cpi_mostback_url": URL}
+    ctx.update(context)
+    return emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Install", context=ctx)

@@ -11,7 +11,7 @@ request log.
 from __future__ import annotations
 
 import pytest
-from playbook_helpers import APP, TEMPLATE, URL, calls, writes
+from playbook_helpers import APP, TEMPLATE, URL, calls, install, seed_install, writes
 
 MODULE = "kochava.publisher.kochava_trigger"
 TRIGGER_INFO = "kochava.publisher.kochava_trigger_info"
@@ -24,18 +24,6 @@ EMPTY_LIST = {"success": True, "data": [], "errors": [], "warnings": [], "messag
 def lenient(emu):
     emu.configure(profile="lenient")
     return emu
-
-
-def install(**extra):
-    args = {"app_id": APP, "type": "install", "template_id": TEMPLATE, "title": "Install", "context": {"cpi_mostback_url": URL}}
-    args.update(extra)
-    return args
-
-
-def seed_install(emu, **context):
-    ctx = {"cpi_mostback_url": URL}
-    ctx.update(context)
-    return emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Install", context=ctx)
 
 
 def requests_of(emu, method):

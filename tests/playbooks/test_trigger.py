@@ -7,23 +7,11 @@ change in check mode); assertions read the emulator's state and request log.
 from __future__ import annotations
 
 import pytest
-from playbook_helpers import APP, KEY, KEY_APP17, TEMPLATE, URL, assert_clean_failure, calls, writes
+from playbook_helpers import APP, KEY, KEY_APP17, TEMPLATE, URL, assert_clean_failure, calls, install, seed_install, writes
 
 MODULE = "kochava.publisher.kochava_trigger"
 LIST = ("GET", "/apps/%d/postbacks" % APP)
 TEMPLATES = ("GET", "/apps/%d/postbacks/templates" % APP)
-
-
-def install(**extra):
-    args = {"app_id": APP, "type": "install", "template_id": TEMPLATE, "title": "Install", "context": {"cpi_mostback_url": URL}}
-    args.update(extra)
-    return args
-
-
-def seed_install(emu, **context):
-    ctx = {"cpi_mostback_url": URL}
-    ctx.update(context)
-    return emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Install", context=ctx)
 
 
 # -- create -------------------------------------------------------------------
