@@ -5,22 +5,33 @@ harsher reading by default (profile ``"harsh"``), so the ``kochava.publisher``
 modules are tested against the worst the real API may do; profile
 ``"lenient"`` takes the other plausible reading. See ``tests/emulator/README.md``.
 
-    from kochava_emulator import Emulator
+    from kochava_emulator import DEMO_SEED, Emulator
     with Emulator(seed=DEMO_SEED) as emu:
         ...  # talk HTTP to emu.url; inspect emu.log / emu.triggers()
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .errors import ApiError, DuplicateTriggerError
 from .faults import Fault
 from .profiles import PROFILES, Profile
+from .seed import DEMO_SEED, PACKAGED_SEEDS
 from .server import Emulator
 from .state import URL_KEY_RE, api_string
 
-#: The demo seed of this checkout (``playbooks/files/emulator_seed.json``).
-DEMO_SEED = Path(__file__).resolve().parents[3] / "playbooks" / "files" / "emulator_seed.json"
+#: The version of the ``kochava-emulator`` distribution (pyproject.toml reads it from here).
+__version__ = "1.0.0"
 
-__all__ = ["Emulator", "ApiError", "DuplicateTriggerError", "Fault", "DEMO_SEED", "PROFILES", "Profile", "URL_KEY_RE", "api_string"]
+__all__ = [
+    "Emulator",
+    "ApiError",
+    "DuplicateTriggerError",
+    "Fault",
+    "DEMO_SEED",
+    "PACKAGED_SEEDS",
+    "PROFILES",
+    "Profile",
+    "URL_KEY_RE",
+    "api_string",
+    "__version__",
+]

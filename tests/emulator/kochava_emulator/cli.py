@@ -1,4 +1,4 @@
-"""Command line: ``python -m kochava_emulator serve|run``.
+"""Command line: ``kochava-emulator serve|run`` (or ``python -m kochava_emulator serve|run``).
 
 ``serve`` serves until SIGINT/SIGTERM; the first line on stdout is the base URL.
 
@@ -7,6 +7,9 @@ with ``KOCHAVA_API_URL`` set to the emulator's URL and ``KOCHAVA_API_KEY`` set
 to the seed's ``demo_key`` (when the seed has one), stops the emulator and
 exits with CMD's exit status (128+N if CMD died of signal N, 127 if CMD
 could not be started).
+
+``--seed`` takes a JSON seed file or the name of a seed shipped in the
+package: ``demo`` (see :data:`kochava_emulator.seed.DEMO_SEED`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,12 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from . import __version__
+from .seed import PACKAGED_SEEDS, load_seed, seed_path
 from .server import DUPLICATE_STATUSES, PROFILE_NAMES, Emulator
+
+#: The name of the console command installed by the ``kochava-emulator`` distribution.
+PROG = "kochava-emulator"
 
 
 def _positive_int(text: str) -> int:
@@ -31,7 +39,11 @@ def _positive_int(text: str) -> int:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seed", metavar="FILE", help="JSON seed file (see README.md)")
+    parser.add_argument(
+        "--seed",
+        metavar="FILE|NAME",
+        help=f"JSON seed file (see README.md), or a seed shipped in the package: {', '.join(sorted(PACKAGED_SEEDS))}",
+    )
     parser.add_argument("--page-size", type=_positive_int, metavar="N", help="items per page on list endpoints (default: seed's, else 50)")
     parser.add_argument(
         "--duplicate-status", type=int, choices=DUPLICATE_STATUSES, help="status of a duplicate POST: 400 (current API, default) or 409 (announced)"
@@ -42,9 +54,10 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m kochava_emulator``."""
-    parser = argparse.ArgumentParser(prog="python -m kochava_emulator", description="Kochava Publisher API postback emulator")
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    """The argument parser of ``kochava-emulator`` (``prog`` names it in usage and errors)."""
+    parser = argparse.ArgumentParser(prog=prog, description="Kochava Publisher API postback emulator")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve until SIGINT/SIGTERM; prints the URL on line 1")
@@ -132,9 +145,15 @@ def run(args: argparse.Namespace) -> int:
     return 128 - status if status < 0 else status
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the process exit status."""
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    """Entry point of the ``kochava-emulator`` command; returns the process exit status."""
+    parser = build_parser(prog)
+    args = parser.parse_args(argv)
+    if args.seed is not None:
+        try:
+            args.seed = load_seed(seed_path(args.seed))
+        except (OSError, ValueError) as exc:
+            parser.error(f"--seed {args.seed}: {exc}")
     if args.command == "serve":
         return serve(args)
     return run(args)

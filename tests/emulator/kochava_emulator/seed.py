@@ -24,6 +24,10 @@ like a POST would store them under the seed's profile (harsh: values as
 strings, defaults filled; uniqueness enforced) but without the destination-URL and
 select-option checks, so a seed can plant triggers the API would refuse
 today (e.g. an incomplete one). ``id`` and ``date_created`` are optional.
+
+The package ships one seed, :data:`DEMO_SEED` (``seeds/demo.json``, the same
+file as the collection's ``playbooks/files/emulator_seed.json``); the command
+line selects it with ``--seed demo``.
 """
 
 from __future__ import annotations
@@ -31,11 +35,27 @@ from __future__ import annotations
 import copy
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 from .state import State
 
+#: The demo seed shipped in the package (package data, so it is there once installed).
+DEMO_SEED = Path(__file__).resolve().parent / "seeds" / "demo.json"
+
+#: Seeds shipped in the package, by the name ``--seed`` takes instead of a file.
+PACKAGED_SEEDS = {"demo": DEMO_SEED}
+
 SEED_KEYS = {"demo_key", "keys", "templates", "apps", "triggers", "page_size", "duplicate_status", "numbers_as_strings", "profile"}
+
+
+def seed_path(name_or_file: str) -> Path:
+    """The file a ``--seed`` value names: a packaged seed's name (``demo``) or a path.
+
+    A packaged name wins over a file of that name in the current directory
+    (write ``./demo`` for the file).
+    """
+    return PACKAGED_SEEDS.get(name_or_file, Path(name_or_file))
 
 
 def load_seed(seed: Any) -> dict:

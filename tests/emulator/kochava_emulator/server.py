@@ -56,7 +56,7 @@ SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
 class Emulator:
     """An emulated Kochava Publisher API (postback endpoints).
 
-    >>> with Emulator(seed="playbooks/files/emulator_seed.json") as emu:  # doctest: +SKIP
+    >>> with Emulator(seed=DEMO_SEED) as emu:  # doctest: +SKIP
     ...     requests.get(emu.url + "/apps/87100/postbacks",
     ...                  headers={"Authentication-Key": emu.demo_key})
 
