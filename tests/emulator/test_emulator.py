@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from kochava_emulator import DEMO_SEED, PROFILES, DuplicateTriggerError, Emulator
+from kochava_emulator import DEMO_SEED, PROFILES, URL_KEY_RE, DuplicateTriggerError, Emulator
 
 KEY = "demo-key-0000"  # demo seed: apps 87100 and 17
 APP17_KEY = "app17-only-key-1111"  # demo seed: app 17 only
@@ -347,6 +347,66 @@ def test_post_validation_names_the_field(emu, body, fragment):
     payload = assert_envelope(call(emu, "POST", "/postbacks", json=install_body(**body)), 400, success=False)
     assert any(fragment in message for message in payload["errors"]), payload["errors"]
     assert emu.triggers(APP) == []
+
+
+# The destination-URL key (API document: context.cpi_<network>_mostback_url, for example
+# cpi_mostback_url): <network> is one lowercase alphanumeric token, or absent.
+DESTINATION_KEYS = ["cpi_mostback_url", "cpi_jumptap_mostback_url", "cpi_openxperformance_mostback_url", "cpi_x1_mostback_url", "cpi_2_mostback_url"]
+NOT_DESTINATION_KEYS = [
+    "cpi_a_b_mostback_url",  # two segments
+    "CPI_MOSTBACK_URL",  # upper case
+    "cpi_Jumptap_mostback_url",
+    "cpi__mostback_url",  # empty network
+    "cpi-jumptap_mostback_url",
+    "cpi_jump-tap_mostback_url",
+    "cpi_mostback_url_2",
+    "xcpi_mostback_url",
+    "cpi_mostback_url\n",
+    " cpi_mostback_url",
+    "mostback_url",
+    "cpi_postback_url",
+]
+
+
+def test_url_key_re_is_the_documented_rule():
+    assert URL_KEY_RE.pattern == r"^cpi_(?:[a-z0-9]+_)?mostback_url$"
+    assert all(URL_KEY_RE.fullmatch(key) for key in DESTINATION_KEYS)
+    assert not any(URL_KEY_RE.fullmatch(key) for key in NOT_DESTINATION_KEYS)
+
+
+@pytest.mark.parametrize("key", DESTINATION_KEYS)
+def test_post_accepts_a_destination_key(emu, key):
+    response = call(emu, "POST", "/postbacks", json=install_body(context={key: URL}))
+    assert_envelope(response, 201)
+    assert emu.triggers(APP)[0]["context"][key] == URL
+
+
+@pytest.mark.parametrize("key", DESTINATION_KEYS)
+def test_post_checks_the_url_under_every_destination_key(emu, key):
+    payload = assert_envelope(call(emu, "POST", "/postbacks", json=install_body(context={"cpi_mostback_url": URL, key: "not a url"})), 400, False)
+    assert payload["errors"] == [f"context.{key} must be an http(s) URL"]
+
+
+@pytest.mark.parametrize("key", NOT_DESTINATION_KEYS)
+def test_post_refuses_a_context_without_a_destination_key(emu, key):
+    payload = assert_envelope(call(emu, "POST", "/postbacks", json=install_body(context={key: URL})), 400, success=False)
+    assert payload["errors"] == ["context must contain the destination URL: cpi_<network>_mostback_url (for example cpi_mostback_url)"]
+    assert emu.triggers(APP) == []
+
+
+@pytest.mark.parametrize("key", NOT_DESTINATION_KEYS)
+def test_a_key_that_is_no_destination_key_is_an_ordinary_context_key(emu, key):
+    # stored as an unknown context key (reading 9): its value is not checked as a URL
+    response = call(emu, "POST", "/postbacks", json=install_body(context={"cpi_mostback_url": URL, key: "not a url"}))
+    assert_envelope(response, 201)
+    assert emu.triggers(APP)[0]["context"][key] == "not a url"
+
+
+def test_patch_refuses_a_context_without_a_destination_key(emu):
+    trigger_id = call(emu, "POST", "/postbacks", json=install_body()).json()["data"][0]["id"]
+    payload = assert_envelope(call(emu, "PATCH", f"/postbacks/{trigger_id}", json={"context": {"cpi_a_b_mostback_url": URL}}), 400, False)
+    assert "cpi_<network>_mostback_url" in payload["errors"][0]
+    assert call(emu, "PATCH", f"/postbacks/{trigger_id}", json={"context": {"cpi_ab_mostback_url": URL}}).status_code == 200
 
 
 def test_post_missing_fields(emu):
