@@ -11,6 +11,7 @@ import json
 import os
 import ssl
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -19,11 +20,10 @@ from responses import matchers
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
 from ansible_collections.kochava.publisher.plugins.module_utils import _client
-from ansible_collections.kochava.publisher.plugins.module_utils._client import (
-    DEFAULT_API_URL,
+from ansible_collections.kochava.publisher.plugins.module_utils._client import DEFAULT_API_URL, KochavaClient
+from ansible_collections.kochava.publisher.plugins.module_utils._errors import (
     KochavaAuthError,
     KochavaBadRequestError,
-    KochavaClient,
     KochavaDuplicateError,
     KochavaError,
     KochavaForbiddenError,
@@ -34,8 +34,6 @@ from ansible_collections.kochava.publisher.plugins.module_utils._client import (
     KochavaServerError,
     KochavaTransportError,
     KochavaUncertainWriteError,
-    backoff_delay,
-    parse_retry_after,
 )
 
 KEY = 'SECRET-KEY-5a9e1c77-never-show-me'
@@ -43,6 +41,11 @@ BASE = 'https://api.kochava.com'
 LIST = BASE + '/apps/17/postbacks'
 POSTBACKS = BASE + '/postbacks'
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures')
+
+
+def sent(rsps):
+    """(method, path) of every request that reached the mock server."""
+    return [(call.request.method, urlsplit(call.request.url).path) for call in rsps.calls]
 
 
 def fixture(name):
@@ -116,8 +119,9 @@ def client(harness):
 def test_api_key_required(key):
     with pytest.raises(KochavaError) as info:
         KochavaClient(key)
-    assert 'api_key is required' in str(info.value)
-    assert 'KOCHAVA_API_KEY' in str(info.value)
+    assert str(info.value) == (
+        'api_key is required: set it in the task, in module_defaults for group/kochava.publisher.kochava, or in the KOCHAVA_API_KEY environment variable'
+    )
     assert info.value.message == str(info.value)
 
 
@@ -149,7 +153,7 @@ def test_headers_and_json_body(rsps, client):
     created = client.create_trigger(payload)
     assert created['id'] == 54636
     assert created['filter_str'] == 'Purchase'
-    assert client.calls == [('POST', '/postbacks')]
+    assert sent(rsps) == [('POST', '/postbacks')]
 
 
 def test_get_sends_no_content_type(rsps, client):
@@ -198,7 +202,7 @@ def test_body_not_json_serialisable_is_not_sent(harness):
     with pytest.raises(KochavaError) as info:
         client.create_trigger({'context': {1, 2}})
     assert 'cannot be encoded as JSON' in str(info.value)
-    assert session.sent == [] and client.calls == []
+    assert session.sent == []
 
 
 def test_path_segments_are_quoted(rsps, client):
@@ -216,7 +220,7 @@ def test_list_templates_and_pending(rsps, client):
     assert [t['id'] for t in templates] == [2209, 3373]
     assert [f['input']['required'] for f in templates[0]['context_meta']] == [False, True, False]
     assert client.list_templates(17, pending=True) == templates
-    assert client.calls == [('GET', '/apps/17/postbacks/templates'), ('GET', '/apps/17/postbacks/incomplete')]
+    assert sent(rsps) == [('GET', '/apps/17/postbacks/templates'), ('GET', '/apps/17/postbacks/incomplete')]
 
 
 def test_get_trigger(rsps, client):
@@ -240,7 +244,7 @@ def test_get_trigger_missing(rsps, client):
     rsps.get(LIST + '/2', json=envelope([]))
     assert client.get_trigger(17, 1) is None
     assert client.get_trigger(17, 2) is None
-    assert len(client.calls) == 2, '404 is not retried'
+    assert len(rsps.calls) == 2, '404 is not retried'
 
 
 def test_create_trigger_200_and_no_data(rsps, client):
@@ -254,7 +258,6 @@ def test_update_trigger(rsps, client):
     rsps.patch(POSTBACKS + '/689966', json=fixture('patch_no_data.json'), match=[matchers.json_params_matcher({'title': 'v2', 'active': True})])
     rsps.patch(POSTBACKS + '/54636', json=fixture('trigger.json'))
     assert client.update_trigger(689966, {'title': 'v2', 'active': True}) is None
-    assert client.messages == ['Postback updated']
     assert client.update_trigger(54636, {'title': 'x'})['id'] == 54636
 
 
@@ -297,7 +300,6 @@ def test_numbers_as_strings_normalised_and_warnings_deduplicated(rsps, client):
     assert second['context'] == {}
     assert first['extra_key'] == 'kept'
     assert client.warnings == ['Endpoint is deprecated']
-    assert client.messages == ['2 triggers']
 
 
 # ---------------------------------------------------------------- pagination
@@ -309,14 +311,14 @@ def test_pagination_three_pages(rsps, client):
     rsps.get(LIST, json=fixture('triggers_page3.json'), match=[matchers.query_param_matcher({'pageToken': 'tok-3'})])
     triggers = client.list_triggers(17)
     assert [t['id'] for t in triggers] == [101, 102, 201, 202, 301, 302]
-    assert client.calls == [('GET', '/apps/17/postbacks')] * 3
+    assert sent(rsps) == [('GET', '/apps/17/postbacks')] * 3
     assert client.warnings == ['page 1 warning', 'shared warning', 'page 2 warning', 'page 3 warning']
 
 
 def test_pagination_empty_token_ends(rsps, client):
     rsps.get(LIST, json=envelope([{'id': 1}], nextToken=''))
     assert len(client.list_triggers(17)) == 1
-    assert len(client.calls) == 1
+    assert len(rsps.calls) == 1
 
 
 def test_pagination_repeated_token(rsps, client):
@@ -327,7 +329,7 @@ def test_pagination_repeated_token(rsps, client):
         client.get_all('/apps/17/postbacks')
     assert 'pagination loop' in str(info.value)
     assert str(info.value).startswith('GET /apps/17/postbacks answered HTTP 200')
-    assert len(client.calls) == 3
+    assert len(rsps.calls) == 3
 
 
 # ---------------------------------------------------------------- envelope checks
@@ -359,7 +361,7 @@ def test_bad_envelopes(rsps, client, body, content_type, expected):
         client.list_triggers(17)
     assert str(info.value) == expected
     assert (info.value.method, info.value.path, info.value.status) == ('GET', '/apps/17/postbacks', 200)
-    assert len(client.calls) == 1, 'garbage is not retried'
+    assert len(rsps.calls) == 1, 'garbage is not retried'
 
 
 def test_data_null_is_empty(rsps, client):
@@ -423,7 +425,7 @@ def test_post_error_mapping(rsps, client, status, name, cls, expected):
     assert info.value.status == status
     assert info.value.errors == fixture(name)['errors']
     assert isinstance(info.value, KochavaHTTPError)
-    assert len(client.calls) == 1
+    assert len(rsps.calls) == 1
 
 
 def test_duplicate_in_messages_counts(rsps, client):
@@ -471,7 +473,7 @@ def test_non_retryable_5xx(rsps, client):
     with pytest.raises(KochavaServerError) as info:
         client.list_triggers(17)
     assert str(info.value) == ('GET /apps/17/postbacks failed: HTTP 501 Not Implemented (server said: Internal error, try again)')
-    assert len(client.calls) == 1
+    assert len(rsps.calls) == 1
 
 
 def test_warnings_from_error_answers_collected(rsps, harness):
@@ -502,7 +504,7 @@ def test_get_retries_are_bounded(rsps, harness, status, cls, text):
         client.list_triggers(17)
     assert str(info.value) == 'GET /apps/17/postbacks failed after 5 attempts: ' + text
     assert len(rsps.calls) == 5
-    assert client.calls == [('GET', '/apps/17/postbacks')] * 5
+    assert sent(rsps) == [('GET', '/apps/17/postbacks')] * 5
     assert len(harness.sleeps) == 4
 
 
@@ -510,7 +512,7 @@ def test_retry_then_success(rsps, client):
     rsps.get(LIST, status=503, json=fixture('error_500.json'))
     rsps.get(LIST, status=200, json=fixture('trigger.json'))
     assert [t['id'] for t in client.list_triggers(17)] == [54636]
-    assert len(client.calls) == 2
+    assert len(rsps.calls) == 2
 
 
 @pytest.mark.parametrize('max_retries, attempts', [(0, 1), (1, 2), (2, 3)])
@@ -535,7 +537,7 @@ def test_patch_and_delete_are_retried(rsps, client, method, call):
     rsps.add(method, POSTBACKS + '/5', body=reset())
     rsps.add(method, POSTBACKS + '/5', status=200, json=envelope([]))
     assert call(client) is None
-    assert client.calls == [(method, '/postbacks/5')] * 4
+    assert sent(rsps) == [(method, '/postbacks/5')] * 4
 
 
 def test_backoff_full_jitter_and_cap(rsps, harness):
@@ -553,14 +555,6 @@ def test_backoff_uses_random(rsps, harness):
     with pytest.raises(KochavaServerError):
         client.list_triggers(17)
     assert harness.sleeps == [0.25, 1.0, 0.0]
-
-
-def test_backoff_delay_function():
-    assert backoff_delay(0, lambda: 1.0) == 1
-    assert backoff_delay(3, lambda: 0.5) == 4
-    assert backoff_delay(5, lambda: 1.0) == 30
-    assert backoff_delay(500, lambda: 1.0) == 30
-    assert backoff_delay(2, lambda: 0.0) == 0
 
 
 def http_date(offset):
@@ -597,25 +591,11 @@ def test_retry_after_http_date(rsps, harness, offset, low, high):
     assert low <= harness.sleeps[0] <= high
 
 
-def test_parse_retry_after_function():
-    now = 1700000000.0
-    date = email.utils.formatdate(now + 30, usegmt=True)
-    assert parse_retry_after(date, now=now) == 30
-    assert parse_retry_after(email.utils.formatdate(now - 30, usegmt=True), now=now) == 0
-    assert parse_retry_after('90') == 60
-    assert parse_retry_after('-5') == 0
-    assert parse_retry_after('nan') is None
-    assert parse_retry_after('') is None
-    assert parse_retry_after(None) is None
-    assert parse_retry_after('Tue, 99 Foo 2024') is None
-
-
 def test_connection_errors_retried_then_give_up(rsps, client):
     rsps.get(LIST, body=reset())
     with pytest.raises(KochavaTransportError) as info:
         client.list_triggers(17)
     assert str(info.value) == ('GET /apps/17/postbacks failed after 5 attempts talking to api.kochava.com: connection reset')
-    assert info.value.retryable is True
     assert len(rsps.calls) == 5
 
 
@@ -625,7 +605,7 @@ def test_read_timeout_retried(rsps, client):
     rsps.get(LIST, body=requests.exceptions.ConnectTimeout('timed out'))
     rsps.get(LIST, json=envelope())
     assert client.list_triggers(17) == []
-    assert len(client.calls) == 4
+    assert len(rsps.calls) == 4
 
 
 def test_refused_message(rsps, harness):
@@ -640,7 +620,6 @@ def test_tls_error_not_retried(rsps, client):
     rsps.get(LIST, body=tls_error())
     with pytest.raises(KochavaTransportError) as info:
         client.list_triggers(17)
-    assert info.value.retryable is False
     assert str(info.value) == (
         'GET /apps/17/postbacks failed talking to api.kochava.com: TLS/certificate error: '
         'certificate verify failed: self-signed certificate '
@@ -654,8 +633,7 @@ def test_invalid_api_url(harness):
     with pytest.raises(KochavaTransportError) as info:
         client.list_triggers(17)
     assert 'check api_url' in str(info.value)
-    assert info.value.retryable is False
-    assert len(client.calls) == 1
+    assert client.retry.events == [], 'a bad URL is not retried'
 
 
 # ---------------------------------------------------------------- POST is never resent blindly
@@ -668,7 +646,8 @@ def test_post_uncertain_on_5xx(rsps, client, status):
         client.create_trigger({'app_id': 17})
     assert info.value.status == status
     assert (info.value.method, info.value.path) == ('POST', '/postbacks')
-    assert 'outcome is unknown' in str(info.value)
+    assert str(info.value).endswith('; the outcome is unknown: the write may or may not have been applied')
+    assert 'trigger' not in str(info.value)
     assert '(server said: Internal error, try again)' in str(info.value)
     assert len(rsps.calls) == 1
 
@@ -686,7 +665,7 @@ def test_post_uncertain_without_answer(rsps, client, error, kind):
     with pytest.raises(KochavaUncertainWriteError) as info:
         client.create_trigger({'app_id': 17})
     assert info.value.status is None
-    assert str(info.value) == ('POST /postbacks: outcome unknown (%s, talking to api.kochava.com); the trigger may or may not have been created' % kind)
+    assert str(info.value) == ('POST /postbacks: the outcome is unknown (%s, talking to api.kochava.com): the write may or may not have been applied' % kind)
     assert len(rsps.calls) == 1
 
 
@@ -695,7 +674,7 @@ def test_post_retried_on_429(rsps, client, harness):
     rsps.post(POSTBACKS, status=201, json=fixture('trigger_created.json'))
     assert client.create_trigger({'app_id': 17})['id'] == 54636
     assert harness.sleeps == [3]
-    assert client.calls == [('POST', '/postbacks')] * 2
+    assert sent(rsps) == [('POST', '/postbacks')] * 2
 
 
 def test_post_429_bounded(rsps, harness):
@@ -713,7 +692,7 @@ def test_post_retried_when_certainly_not_sent(rsps, client, error):
     rsps.post(POSTBACKS, body=error)
     rsps.post(POSTBACKS, status=201, json=fixture('trigger_created.json'))
     assert client.create_trigger({'app_id': 17})['id'] == 54636
-    assert len(client.calls) == 3
+    assert len(rsps.calls) == 3
 
 
 def test_post_not_sent_bounded(rsps, harness):
@@ -797,7 +776,7 @@ def test_key_never_in_errors(rsps, harness, name):
     for text in _texts(info.value):
         assert KEY not in text
     assert info.value.__context__ is None and info.value.__cause__ is None
-    for text in client.warnings + client.messages:
+    for text in client.warnings:
         assert KEY not in text
 
 
@@ -820,22 +799,13 @@ def test_invalid_key_characters_do_not_leak(rsps, harness):
         assert KEY not in text
 
 
-# ---------------------------------------------------------------- import hygiene
-
-
-def test_no_ansible_import():
-    for module in (_client.__file__, _client.__file__.replace('_client.py', '_schemas.py')):
-        with open(module) as handle:
-            source = handle.read()
-        assert 'import ansible\n' not in source
-        assert 'from ansible.' not in source
-        assert 'ansible.module_utils' not in source
+# ---------------------------------------------------------------- import flags
 
 
 def test_import_flags():
     assert _client.HAS_REQUESTS is True
     assert _client.REQUESTS_IMPORT_ERROR is None
-    assert _client.HAS_VOLUPTUOUS is True
+    assert _client.DEFAULT_MAX_RETRIES == 4
 
 
 @responses.activate
@@ -844,3 +814,115 @@ def test_plain_text_duplicate_400_is_a_duplicate():
     client = KochavaClient("k-123", sleep=lambda s: None)
     with pytest.raises(KochavaDuplicateError):
         client.create_trigger({"app_id": 1})
+
+
+# ---------------------------------------------------------------- messages name the path as sent
+
+V1 = 'https://api.example.test/v1'
+
+
+@pytest.fixture
+def v1_client(harness):
+    return harness.client(api_url=V1 + '/', max_retries=1)
+
+
+def test_404_names_the_full_path(rsps, v1_client):
+    rsps.get(V1 + '/apps/87100/postbacks', status=404, json=fixture('error_404.json'))
+    with pytest.raises(KochavaNotFoundError) as info:
+        v1_client.list_triggers(87100)
+    assert str(info.value) == 'GET /v1/apps/87100/postbacks failed: HTTP 404 Not Found: not found (server said: Postback 54636 not found)'
+    assert info.value.path == '/v1/apps/87100/postbacks'
+
+
+@pytest.mark.parametrize(
+    'body, expected',
+    [
+        (reset(), 'GET /v1/apps/87100/postbacks failed after 2 attempts talking to api.example.test: connection reset'),
+        (tls_error(), 'GET /v1/apps/87100/postbacks failed talking to api.example.test: TLS/certificate error'),
+        ('<html></html>', 'GET /v1/apps/87100/postbacks answered HTTP 200 with a body that is not JSON'),
+        ({'success': True}, 'GET /v1/apps/87100/postbacks answered HTTP 200 with an unexpected body: data: required'),
+        ({'success': False, 'data': []}, 'GET /v1/apps/87100/postbacks answered HTTP 200 with success=false'),
+        ({'status': 503}, 'GET /v1/apps/87100/postbacks failed after 2 attempts: HTTP 503 Service Unavailable'),
+        ({'status': 302}, 'GET /v1/apps/87100/postbacks answered HTTP 302 Found: refusing to follow redirect to an unknown location'),
+        ({'loop': True}, 'GET /v1/apps/87100/postbacks answered HTTP 200 with a nextToken it already gave (pagination loop) after 2 pages'),
+    ],
+)
+def test_every_message_names_the_full_path(rsps, v1_client, body, expected):
+    rsps.assert_all_requests_are_fired = False
+    url = V1 + '/apps/87100/postbacks'
+    if isinstance(body, dict) and 'status' in body:
+        rsps.get(url, status=body['status'])
+    elif isinstance(body, dict) and 'loop' in body:
+        rsps.get(url, json=envelope([], nextToken='t'))
+    elif isinstance(body, dict):
+        rsps.get(url, json=body)
+    elif isinstance(body, str):
+        rsps.get(url, body=body, content_type='text/html')
+    else:
+        rsps.get(url, body=body)
+    with pytest.raises(KochavaError) as info:
+        v1_client.list_triggers(87100)
+    assert str(info.value).startswith(expected)
+
+
+def test_uncertain_post_and_retry_summary_name_the_full_path(rsps, v1_client):
+    rsps.get(V1 + '/apps/87100/postbacks', status=503)
+    rsps.get(V1 + '/apps/87100/postbacks', json=envelope())
+    rsps.post(V1 + '/postbacks', body=requests.exceptions.ReadTimeout('x'))
+    assert v1_client.list_triggers(87100) == []
+    with pytest.raises(KochavaUncertainWriteError) as info:
+        v1_client.create_trigger({})
+    assert str(info.value).startswith('POST /v1/postbacks: the outcome is unknown (read timed out')
+    assert v1_client.retry.summary() == 'GET /v1/apps/87100/postbacks: retried once after HTTP 503'
+    assert v1_client.where('post', 'postbacks') == 'POST /v1/postbacks'
+
+
+def test_body_encoding_error_names_the_full_path(harness):
+    client = harness.client(api_url=V1, session=FakeSession())
+    with pytest.raises(KochavaError) as info:
+        client.update_trigger(5, {'context': float('nan')})
+    assert str(info.value) == 'PATCH /v1/postbacks/5: the request body cannot be encoded as JSON (ValueError)'
+
+
+# ---------------------------------------------------------------- retries are recorded
+
+
+def test_retry_summary_of_a_task(rsps, client, harness):
+    rsps.get(LIST, status=503)
+    rsps.get(LIST, body=reset())
+    rsps.get(LIST, json=envelope())
+    rsps.post(POSTBACKS, status=429, headers={'Retry-After': '2'})
+    rsps.post(POSTBACKS, status=201, json=fixture('trigger_created.json'))
+    client.list_triggers(17)
+    client.create_trigger({})
+    assert client.retry.summary() == (
+        'GET /apps/17/postbacks: retried once after HTTP 503, retried once after connection reset; POST /postbacks: 1 wait of 2 s after HTTP 429'
+    )
+    assert [(event.what, event.why) for event in client.retry.events] == [
+        ('GET /apps/17/postbacks', 'HTTP 503'),
+        ('GET /apps/17/postbacks', 'connection reset'),
+        ('POST /postbacks', 'HTTP 429'),
+    ]
+    assert harness.sleeps == [0.5, 1.0, 2]
+
+
+def test_nothing_retried_no_summary(rsps, client):
+    rsps.get(LIST, json=envelope())
+    client.list_triggers(17)
+    assert client.retry.summary() is None
+
+
+def test_retry_budget_is_shared_with_callers(harness):
+    client = harness.client(max_retries=2)
+    assert client.retry.max_retries == 2
+    assert client.retry.max_attempts == 3
+    assert harness.client().retry.max_attempts == _client.DEFAULT_MAX_RETRIES + 1
+    client.retry.wait(1, 'POST /postbacks', 'outcome unknown (read timed out)')
+    assert harness.sleeps == [1.0]
+    assert client.retry.summary() == 'POST /postbacks: retried once after outcome unknown (read timed out)'
+
+
+def test_api_warnings_are_masked(rsps, client):
+    rsps.get(LIST, json=envelope(warnings=['key %s is old' % KEY, 'key %s is old' % KEY, 'plain']))
+    client.list_triggers(17)
+    assert client.warnings == ['key ******** is old', 'plain']

@@ -1,0 +1,148 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 kochava.publisher contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Reading the API's answers: the documented envelope, error bodies, warnings, pages.
+
+Every success answer is checked against the envelope (``_schemas``); error
+answers are read leniently, whatever their shape. Texts taken from answers
+are redacted before they reach a message or the list of warnings.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json as _json
+
+from ansible_collections.kochava.publisher.plugins.module_utils._errors import (
+    DUPLICATE_EXPLANATION,
+    KochavaDuplicateError,
+    KochavaResponseError,
+    is_duplicate_text,
+)
+from ansible_collections.kochava.publisher.plugins.module_utils._redact import redact
+from ansible_collections.kochava.publisher.plugins.module_utils._schemas import SchemaError, validate_envelope
+
+MAX_SERVER_TEXT = 500
+
+
+def decode(response):
+    """``(body, problem)``: body is the decoded JSON, or None for an empty body; problem "not JSON" or None."""
+    content = response.content or b''
+    if not content.strip():
+        return None, None
+    try:
+        return _json.loads(content), None
+    except (ValueError, UnicodeDecodeError):
+        return None, 'not JSON'
+
+
+class AnswerReader(object):
+    """Reads answers for one client; API warnings go to ``note`` (redacted, each once)."""
+
+    def __init__(self, secrets, note):
+        self._secrets = list(secrets)
+        self._note = note
+        self._seen = set()
+
+    def redact(self, text):
+        return redact(text, self._secrets)
+
+    def collect(self, body):
+        """Note the ``warnings`` of an answer body (any shape)."""
+        texts = body.get('warnings') if isinstance(body, dict) else None
+        for text in texts if isinstance(texts, list) else ():
+            if isinstance(text, str):
+                text = self.redact(text)
+                if text not in self._seen:
+                    self._seen.add(text)
+                    self._note(text)
+
+    def server_said(self, texts):
+        """`` (server said: ...)`` for a message, or '' when the server said nothing."""
+        if not texts:
+            return ''
+        text = self.redact('; '.join(texts))
+        if len(text) > MAX_SERVER_TEXT:
+            text = text[:MAX_SERVER_TEXT] + '...'
+        return ' (server said: %s)' % text
+
+    def error_texts(self, body):
+        """``(errors, messages)`` of an error answer, whatever its shape; notes its warnings."""
+        if not isinstance(body, dict):
+            return [], []
+        self.collect(body)
+        errors = []
+        raw = body.get('errors')
+        if isinstance(raw, str):
+            raw = [raw]
+        for item in raw if isinstance(raw, list) else ():
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                errors.append(str(item))
+            elif isinstance(item, dict):
+                text = item.get('message') or item.get('error')
+                if isinstance(text, str):
+                    errors.append(text)
+        if not errors:
+            errors = [body[key] for key in ('message', 'error') if isinstance(body.get(key), str) and body[key]]
+        messages = body.get('messages')
+        messages = [text for text in messages if isinstance(text, str)] if isinstance(messages, list) else []
+        return [self.redact(text) for text in errors], messages
+
+    def success(self, method, path, response, kind=None):
+        """The validated envelope of a 2xx answer, or None for an empty body (not allowed for GET)."""
+        status = response.status_code
+        where = '%s %s answered HTTP %d' % (method, path, status)
+        body, problem = decode(response)
+        if problem:
+            raise KochavaResponseError('%s with a body that is not JSON' % where, method, path, status)
+        if body is None:
+            if method == 'GET':
+                raise KochavaResponseError('%s with an empty body' % where, method, path, status)
+            return None
+        try:
+            envelope = validate_envelope(body, kind)
+        except SchemaError as exc:
+            problems = exc.problems
+        else:
+            problems = None
+        if problems:
+            self.collect(body)
+            shown = '; '.join(problems[:5]) + ('; ...' if len(problems) > 5 else '')
+            raise KochavaResponseError('%s with an unexpected body: %s' % (where, shown), method, path, status)
+        self.collect(envelope)
+        if not envelope['success']:
+            errors = [self.redact(text) for text in envelope.get('errors') or []]
+            others = envelope.get('messages') or []
+            if is_duplicate_text(errors + others):
+                said = self.server_said(errors or others)
+                raise KochavaDuplicateError('%s with success=false: %s%s' % (where, DUPLICATE_EXPLANATION, said), method, path, status, errors)
+            raise KochavaResponseError('%s with success=false%s' % (where, self.server_said(errors)), method, path, status, errors)
+        return envelope
+
+
+def read_all_pages(get_page, shown_path):
+    """``data`` of every page: ``get_page(params)`` returns one envelope; follows ``nextToken`` with ``pageToken``.
+
+    ``shown_path`` is the request path for the message when the API repeats a token.
+    """
+    items = []
+    params = None
+    seen = set()
+    while True:
+        envelope = get_page(params)
+        items.extend(envelope['data'])
+        token = envelope.get('nextToken')
+        if not token:
+            return items
+        if token in seen:
+            raise KochavaResponseError(
+                'GET %s answered HTTP 200 with a nextToken it already gave (pagination loop) after %d pages' % (shown_path, len(seen) + 1),
+                'GET',
+                shown_path,
+                200,
+            )
+        seen.add(token)
+        params = {'pageToken': token}
