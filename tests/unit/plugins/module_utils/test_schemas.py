@@ -15,14 +15,9 @@ from ansible_collections.kochava.publisher.plugins.module_utils import _schemas
 from ansible_collections.kochava.publisher.plugins.module_utils._schemas import (
     SchemaError,
     envelope_schema,
-    normalize_template,
-    normalize_trigger,
     template_schema,
-    to_bool,
-    to_int,
     trigger_schema,
     validate_envelope,
-    validate_item,
 )
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures')
@@ -37,85 +32,6 @@ def problems_of(body, kind=None):
     with pytest.raises(SchemaError) as info:
         validate_envelope(body, kind)
     return info.value.problems
-
-
-@pytest.mark.parametrize(
-    'value, expected',
-    [
-        (True, True),
-        (False, False),
-        (1, True),
-        (0, False),
-        ('true', True),
-        ('TRUE', True),
-        (' false ', False),
-        ('1', True),
-        ('0', False),
-        ('yes', True),
-        ('no', False),
-        ('on', True),
-        ('off', False),
-    ],
-)
-def test_to_bool_accepts(value, expected):
-    assert to_bool(value) is expected
-
-
-@pytest.mark.parametrize('value', [None, 2, -1, 'maybe', '', 1.5, [], {}])
-def test_to_bool_rejects(value):
-    with pytest.raises(ValueError):
-        to_bool(value)
-
-
-@pytest.mark.parametrize('value, expected', [(5, 5), ('17', 17), (' 42 ', 42), ('-3', -3), ('+8', 8)])
-def test_to_int_accepts(value, expected):
-    assert to_int(value) == expected
-
-
-@pytest.mark.parametrize('value', [True, None, '', 'abc', '1.5', 1.5, '1e3', []])
-def test_to_int_rejects(value):
-    with pytest.raises(ValueError):
-        to_int(value)
-
-
-def test_normalize_trigger_coerces_and_fills():
-    raw = {'id': '689966', 'app_id': '87100', 'template_id': '3373', 'type': 'Install', 'active': 'false', 'filter_str': None, 'context': None, 'extra': 'kept'}
-    assert normalize_trigger(raw) == {
-        'id': 689966,
-        'app_id': 87100,
-        'template_id': 3373,
-        'type': 'install',
-        'active': False,
-        'filter_str': '',
-        'context': {},
-        'extra': 'kept',
-    }
-    assert raw['id'] == '689966', 'input is not modified'
-
-
-def test_normalize_trigger_keeps_context_values_as_returned():
-    context = {'deferred_for': 30000, 'max_delivery_attempts': '3', 'flag': True, 'nested': {'a': 1}}
-    result = normalize_trigger({'id': 1, 'context': context})
-    assert result['context'] == context
-    assert result['context'] is not context
-    assert result['filter_str'] == ''
-    assert 'active' not in result, 'active is not invented when absent'
-
-
-def test_normalize_trigger_without_id_for_desired_state():
-    result = normalize_trigger({'type': 'EVENT', 'filter_str': 'Purchase', 'template_id': 3373})
-    assert result == {'type': 'event', 'filter_str': 'Purchase', 'template_id': 3373, 'context': {}}
-
-
-def test_normalize_template_required_and_ids():
-    raw = fixture('templates.json')['data'][1]
-    result = normalize_template(raw)
-    assert result['id'] == 3373
-    assert result['network_id'] == 12
-    assert result['context_meta'][0]['input']['required'] is False
-    assert raw['context_meta'][0]['input']['required'] == 'false', 'input is not modified'
-    assert normalize_template({'id': 1})['context_meta'] == []
-    assert normalize_template({'id': 1, 'context_meta': [{'input': {'id': 'x'}}]})['context_meta'][0]['input'] == {'id': 'x', 'required': False}
 
 
 def test_envelope_minimal_and_nulls():
@@ -235,13 +151,11 @@ def test_template_defaults():
     assert result['data'] == [{'id': 7, 'extra': 1, 'context_meta': []}]
 
 
-def test_validate_item():
-    assert validate_item({'id': '3', 'type': 'Click'}, 'trigger') == {'id': 3, 'type': 'click', 'filter_str': '', 'context': {}}
-    with pytest.raises(SchemaError) as info:
-        validate_item({'type': 'click'}, 'trigger')
-    assert str(info.value) == 'id: required'
-    with pytest.raises(SchemaError):
-        validate_item('x', 'template')
+def test_single_trigger_answer():
+    body = {'success': True, 'data': [{'id': '3', 'type': 'Click'}]}
+    assert validate_envelope(body, 'trigger')['data'] == [{'id': 3, 'type': 'click', 'filter_str': '', 'context': {}}]
+    assert problems_of({'success': True, 'data': [{'type': 'click'}]}, 'trigger') == ['data[0].id: required']
+    assert problems_of({'success': True, 'data': ['x']}, 'template') == ['data[0]: expected an object, got a string']
 
 
 def test_schema_builders_are_cached():

@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 kochava.publisher contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Canonical forms of API values: booleans and integers sent as strings, triggers, templates.
+
+Pure functions, no third-party import: ``_schemas`` applies them to every
+item of an answer it validated.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+_TRUE_STRINGS = frozenset(('true', '1', 'yes', 'on'))
+_FALSE_STRINGS = frozenset(('false', '0', 'no', 'off'))
+
+
+def type_name(value):
+    """How a message names the JSON type of ``value`` (never the value: it may be a secret)."""
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'boolean'
+    if isinstance(value, str):
+        return 'a string' if value.strip() else 'an empty string'
+    if isinstance(value, (int, float)):
+        return 'a number'
+    if isinstance(value, dict):
+        return 'an object'
+    if isinstance(value, list):
+        return 'a list'
+    return type(value).__name__
+
+
+def to_bool(value):
+    """Return ``value`` as a bool.
+
+    Accepts bools, the integers 0 and 1, and the strings true/false, 1/0,
+    yes/no, on/off (any case, surrounding blanks ignored). Anything else
+    raises ``ValueError``.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE_STRINGS:
+            return True
+        if text in _FALSE_STRINGS:
+            return False
+    raise ValueError('expected a boolean (true/false), got %s' % type_name(value))
+
+
+def to_int(value):
+    """Return ``value`` as an int: ints (not bools) and numeric strings; else ``ValueError``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text and (text.isdigit() or (text[0] in '+-' and text[1:].isdigit())):
+            return int(text)
+    raise ValueError('expected an integer or a numeric string, got %s' % type_name(value))
+
+
+def _int_if_numeric(value):
+    try:
+        return to_int(value)
+    except ValueError:
+        return value
+
+
+def normalize_trigger(obj):
+    """Return the canonical form of a trigger object (a new dict).
+
+    ``id`` / ``app_id`` / ``template_id`` become ints where numeric,
+    ``filter_str`` is always present as a str ('' when missing or null),
+    ``active`` (when present) is a bool, ``context`` is always a dict whose
+    values are kept as returned, ``type`` is lower-case. Other keys are kept.
+    """
+    result = dict(obj)
+    for key in ('id', 'app_id', 'template_id'):
+        if result.get(key) is not None:
+            result[key] = _int_if_numeric(result[key])
+    filter_str = result.get('filter_str')
+    result['filter_str'] = '' if filter_str is None else str(filter_str)
+    if 'active' in result and result['active'] is not None:
+        try:
+            result['active'] = to_bool(result['active'])
+        except ValueError:
+            pass
+    context = result.get('context')
+    result['context'] = dict(context) if isinstance(context, dict) else {}
+    if isinstance(result.get('type'), str):
+        result['type'] = result['type'].strip().lower()
+    return result
+
+
+def normalize_template(obj):
+    """Return the canonical form of a template object (a new dict).
+
+    ``id`` / ``network_id`` become ints where numeric, ``context_meta`` is
+    always a list, and every ``context_meta[].input.required`` is a bool
+    (missing or null -> False). Other keys are kept.
+    """
+    result = dict(obj)
+    for key in ('id', 'network_id'):
+        if result.get(key) is not None:
+            result[key] = _int_if_numeric(result[key])
+    items = []
+    for item in result.get('context_meta') or []:
+        if isinstance(item, dict):
+            item = dict(item)
+            if isinstance(item.get('input'), dict):
+                item['input'] = field = dict(item['input'])
+                try:
+                    field['required'] = False if field.get('required') is None else to_bool(field['required'])
+                except ValueError:
+                    pass
+        items.append(item)
+    result['context_meta'] = items
+    return result
