@@ -2,6 +2,9 @@
 # Everything they need is installed here, into .venv, from pinned files.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
+# Every step runs even when an earlier one failed (only what depends on a failed
+# target is skipped), so one `make test` reports all problems and fails if any did.
+MAKEFLAGS += --keep-going
 
 PYTHON      ?= python3
 VENV        := .venv
@@ -16,10 +19,12 @@ export PYTHONPATH := $(CURDIR)/tests/emulator
 
 .PHONY: help venv collection demo test test-py bench clean
 
-help:
-	@echo "make demo   - start the API emulator and run playbooks/demo.yml against it"
-	@echo "make test   - every test: unit, emulator, playbook, sanity, lint, docs, packaging, matrix"
-	@echo "make bench  - benchmark converged kochava_trigger tasks against ansible.builtin.uri"
+# `make help` is generated from the `## ` comment after each target, in this file
+# and tools/tools.mk, so it lists every target; tests/tooling/test_make_help.py
+# checks that every .PHONY target has one.
+help: ## list every target
+	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-20s %s\n", $$1, $$2}'
 
 $(VENV)/.stamp: tests/requirements.txt tests/constraints.txt requirements.txt
 	rm -rf $(VENV)
@@ -27,28 +32,29 @@ $(VENV)/.stamp: tests/requirements.txt tests/constraints.txt requirements.txt
 	$(VBIN)/pip install -q --disable-pip-version-check -r tests/requirements.txt -c tests/constraints.txt
 	touch $@
 
-venv: $(VENV)/.stamp
+venv: $(VENV)/.stamp ## build .venv (ansible-core 2.19, pytest, the modules' requirements)
 
 # ansible finds the collection through ANSIBLE_COLLECTIONS_PATH; the link
 # makes the checkout itself the installed copy (no build step while developing).
-collection: $(COLL_LINK)
+collection: $(COLL_LINK) ## link the checkout into .build/collections (ANSIBLE_COLLECTIONS_PATH)
 $(COLL_LINK):
 	mkdir -p $(dir $(COLL_LINK))
 	ln -sfn $(CURDIR) $(COLL_LINK)
 
-demo: venv collection
+demo: venv collection ## start the API emulator and run playbooks/demo.yml against it
 	$(VBIN)/python -m kochava_emulator run --seed playbooks/files/emulator_seed.json -- \
 		$(VBIN)/ansible-playbook -i playbooks/inventory.ini playbooks/demo.yml
 
-test-py: venv collection
+test-py: venv collection ## pytest: unit, emulator and playbook tests
 	$(VBIN)/python -m pytest
 
-bench: venv collection
+bench: venv collection ## benchmark converged kochava_trigger tasks against ansible.builtin.uri
 	$(VBIN)/python tests/benchmark/bench_trigger.py
 
-test: test-py tools-test
+# Every test. The tooling steps are listed in TOOLS_STEPS (tools/tools.mk).
+test: test-py tools-test ## every test: pytest, lint, changelog, docs, sanity, EE, AWX, packaging, matrix
 
-clean: tools-clean
+clean: tools-clean ## remove every venv and generated file
 	rm -rf .build $(VENV) tests/output .pytest_cache
 
 include tools/tools.mk

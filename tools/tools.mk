@@ -3,6 +3,11 @@
 # Included by the Makefile (which provides PYTHON, VENV, VBIN, venv, collection,
 # and exports ANSIBLE_COLLECTIONS_PATH=.build/collections).
 #
+# Every step is a plain target; the Makefile turns on --keep-going, so `make test`
+# runs every step whose own prerequisites built, and make names each failed one
+# ("make: *** [...] Error N") and ends with "Target 'test' not remade".
+# The `## ` comment after a target is its `make help` line.
+#
 # Every venv here is built from pinned files under tools/ (full freezes), and
 # rebuilt when its pin file changes.
 
@@ -16,35 +21,32 @@ COLL_VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL      = $(DIST_DIR)/kochava-publisher-$(COLL_VERSION).tar.gz
 PIP_INSTALL := bin/pip install -q --disable-pip-version-check
 TOOLS_PYTEST = $(TBIN)/python -m pytest -p no:cacheprovider -o addopts="-ra --strict-markers"
-# Python files checked by ruff: everything git knows about (tracked or not ignored).
-RUFF_PATHS   = $(shell git ls-files -co --exclude-standard -- '*.py' | xargs -r ls -d 2>/dev/null)
+# antsibull-nox sessions (noxfile.py, antsibull-nox.toml). They build their own
+# collection tree, so the Makefile's collection path and PYTHONPATH stay out.
+NOX          = env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_COLLECTIONS_SCAN_SYS_PATH -u PYTHONPATH \
+	$(TBIN)/nox --no-color
 
-.PHONY: tools-test tools-venv lint ruff ruff-format ansible-lint changelog-lint \
-	docs docs-lint docs-test sanity ee-test awx-test build build-test importer \
-	matrix matrix-2.16 matrix-2.21 tools-clean
+.PHONY: tools-test tools-venv help-test lint ruff format extra-checks ansible-lint \
+	changelog-lint docs docs-lint docs-test docs-pytest sanity ee-test awx-test \
+	build build-test importer artifact-test \
+	matrix matrix-2.16 matrix-2.16-sanity matrix-2.16-pytest \
+	matrix-2.21 matrix-2.21-sanity matrix-2.21-pytest tools-clean
 
-# What `make test` runs after test-py. Cheap checks first, the version matrix last.
-# Every step runs even when an earlier one failed, so one CI run reports all
-# problems; the target fails if any step failed, and names them.
-TOOLS_STEPS := lint changelog-lint docs-test sanity ee-test awx-test build-test matrix
-tools-test:
-	@failed=""; \
-	for step in $(TOOLS_STEPS); do \
-		start=$$(date +%s); \
-		if $(MAKE) --no-print-directory $$step; then res=ok; else res=FAILED; failed="$$failed $$step"; fi; \
-		echo "== tools-test: $$step $$res ($$(( $$(date +%s) - start ))s)"; \
-	done; \
-	if [ -n "$$failed" ]; then echo "== tools-test FAILED:$$failed"; exit 1; fi; \
-	echo "== tools-test: all passed"
+# What `make test` runs after test-py: cheap checks first, the version matrix
+# last. A new step is one more name here (and a target with a `## ` comment).
+TOOLS_STEPS := help-test lint changelog-lint docs-test sanity ee-test awx-test build-test matrix
+tools-test: $(TOOLS_STEPS) ## every tooling step (TOOLS_STEPS in tools/tools.mk), all run, failures named
 
 # ---------------------------------------------------------------- venvs
+# nox keeps its sessions' venvs in .nox; they install from constraints-tools.txt,
+# so they go with .venv-tools when a pin file changes.
 $(TOOLS_VENV)/.stamp: tools/requirements-tools.txt tools/constraints-tools.txt
-	rm -rf $(TOOLS_VENV)
+	rm -rf $(TOOLS_VENV) .nox
 	$(PYTHON) -m venv $(TOOLS_VENV)
 	$(TOOLS_VENV)/$(PIP_INSTALL) -r tools/requirements-tools.txt
 	touch $@
 
-tools-venv: $(TOOLS_VENV)/.stamp
+tools-venv: $(TOOLS_VENV)/.stamp ## build .venv-tools (nox + antsibull-nox, lint, docs, changelog, EE, AWX tooling)
 
 $(IMP_VENV)/.stamp: tools/requirements-importer.txt
 	rm -rf $(IMP_VENV)
@@ -64,80 +66,92 @@ $(CORE221)/.stamp: tools/requirements-core221.txt
 	$(CORE221)/$(PIP_INSTALL) -r tools/requirements-core221.txt
 	touch $@
 
+# ---------------------------------------------------------------- make itself
+help-test: tools-venv ## check that `make help` lists every .PHONY target
+	$(TOOLS_PYTEST) tests/tooling/test_make_help.py
+
 # ---------------------------------------------------------------- lint
-lint:
-	@rc=0; for t in ruff ruff-format ansible-lint; do $(MAKE) --no-print-directory $$t || rc=1; done; exit $$rc
+lint: ruff ansible-lint extra-checks ## ruff, ansible-lint, extra-checks
 
-ruff: tools-venv
-	$(TBIN)/ruff check --no-cache $(RUFF_PATHS)
+# CI=true: antsibull-nox's formatters session checks (ruff format --check)
+# instead of rewriting files. `make format` is the rewriting run.
+ruff: tools-venv ## ruff check + ruff format --check on every git-known *.py (nox -s lint)
+	CI=true $(NOX) -s lint
 
-ruff-format: tools-venv
-	$(TBIN)/ruff format --no-cache --check $(RUFF_PATHS)
+format: tools-venv ## ruff format in place (nox -s formatters)
+	CI=false $(NOX) -s formatters
+
+extra-checks: tools-venv ## no-unwanted-files, action-groups, no-trailing-whitespace (nox -s extra-checks)
+	CI=true $(NOX) -s extra-checks
 
 # Production profile over the playbooks and the collection; ANSIBLE_COLLECTIONS_PATH
 # (from the Makefile) makes kochava.publisher resolve to this checkout.
-ansible-lint: tools-venv collection
+ansible-lint: tools-venv collection ## ansible-lint --profile production (.ansible-lint)
 	PATH="$(TBIN):$$PATH" $(TBIN)/ansible-lint --profile production --offline --nocolor
 
-changelog-lint: tools-venv
+changelog-lint: tools-venv ## antsibull-changelog lint
 	$(TBIN)/antsibull-changelog lint
 
 # ---------------------------------------------------------------- docs
-docs-lint: tools-venv collection
-	tools/build-docs.sh lint
+docs-lint: tools-venv ## antsibull-docs lint-collection-docs and RST checks (nox -s docs-check)
+	CI=true $(NOX) -s docs-check
 
-docs: tools-venv collection
+docs: tools-venv collection ## build the HTML docsite into docs/docsite/build/html
 	tools/build-docs.sh build
 
-docs-test: tools-venv collection
-	rc=0; $(MAKE) --no-print-directory docs-lint || rc=1; \
-	$(MAKE) --no-print-directory docs || rc=1; \
-	$(TOOLS_PYTEST) tests/tooling/test_docs.py || rc=1; \
-	exit $$rc
+docs-pytest: tools-venv collection ## tests/tooling/test_docs.py
+	$(TOOLS_PYTEST) tests/tooling/test_docs.py
+
+docs-test: docs-lint docs docs-pytest ## docs-lint, docs, docs-pytest
 
 # ---------------------------------------------------------------- ansible-test
 # Sanity with the default ansible-core (the main .venv); the matrix legs run it
 # with the oldest and newest supported cores.
-sanity: venv
+sanity: venv ## ansible-test sanity --venv with ansible-core 2.19 (.venv)
 	tools/ansible-test.sh $(VENV) 3.11
 
 # ---------------------------------------------------------------- EE and AWX
-ee-test: tools-venv
+ee-test: tools-venv ## execution environment definition (ansible-builder create/introspect)
 	$(TOOLS_PYTEST) tests/tooling/test_execution_environment.py
 
-awx-test: tools-venv collection
+awx-test: tools-venv collection ## AWX credential type: the demo through ansible-runner
 	$(TOOLS_PYTEST) tests/tooling/test_awx_credential_type.py
 
 # ---------------------------------------------------------------- packaging
-build: tools-venv
+build: tools-venv ## ansible-galaxy collection build into .build/dist
 	mkdir -p $(DIST_DIR)
 	rm -f $(DIST_DIR)/kochava-publisher-*.tar.gz
 	$(TBIN)/ansible-galaxy collection build --force --output-path $(DIST_DIR) .
 
-importer: $(IMP_VENV)/.stamp
-	test -f $(TARBALL) || $(MAKE) --no-print-directory build
+importer: $(IMP_VENV)/.stamp build ## galaxy-importer on the tarball; fails on any ERROR line
 	tools/galaxy-importer.sh $(IMP_VENV) $(TARBALL)
 
-# One tarball for both checks: the importer and the install-and-run test.
-build-test: build
-	rc=0; $(MAKE) --no-print-directory importer || rc=1; \
-	KOCHAVA_TARBALL=$(CURDIR)/$(TARBALL) $(TOOLS_PYTEST) tests/tooling/test_artifact.py || rc=1; \
-	exit $$rc
+artifact-test: tools-venv build ## tests/tooling/test_artifact.py: install the tarball and run it
+	KOCHAVA_TARBALL=$(CURDIR)/$(TARBALL) $(TOOLS_PYTEST) tests/tooling/test_artifact.py
+
+build-test: importer artifact-test ## build once, then importer and artifact-test on that tarball
 
 # ---------------------------------------------------------------- matrix
 # Each leg: ansible-test sanity and the main pytest suite (unit, emulator,
 # playbook tests; the playbook tests run the venv's own ansible-playbook).
-# Both halves run even if the first fails.
-matrix-2.16: $(CORE216)/.stamp collection
-	rc=0; tools/ansible-test.sh $(CORE216) 3.11 || rc=1; \
-	$(CORE216)/bin/python -m pytest -p no:cacheprovider || rc=1; exit $$rc
+matrix: matrix-2.16 matrix-2.21 ## both matrix legs
 
-matrix-2.21: $(CORE221)/.stamp collection
-	rc=0; tools/ansible-test.sh $(CORE221) 3.13 || rc=1; \
-	$(CORE221)/bin/python -m pytest -p no:cacheprovider || rc=1; exit $$rc
+matrix-2.16: matrix-2.16-sanity matrix-2.16-pytest ## oldest core: ansible-core 2.16 on Python 3.11
 
-matrix:
-	@rc=0; for t in matrix-2.16 matrix-2.21; do $(MAKE) --no-print-directory $$t || rc=1; done; exit $$rc
+matrix-2.16-sanity: $(CORE216)/.stamp ## ansible-test sanity with ansible-core 2.16
+	tools/ansible-test.sh $(CORE216) 3.11
 
-tools-clean:
-	rm -rf $(TOOLS_VENV) $(IMP_VENV) $(CORE216) $(CORE221) .build/ansible-test .build/dist .build/docsite docs/docsite/build
+matrix-2.16-pytest: $(CORE216)/.stamp collection ## the pytest suite with ansible-core 2.16
+	$(CORE216)/bin/python -m pytest -p no:cacheprovider
+
+matrix-2.21: matrix-2.21-sanity matrix-2.21-pytest ## newest core: ansible-core 2.21 on Python 3.13
+
+matrix-2.21-sanity: $(CORE221)/.stamp ## ansible-test sanity with ansible-core 2.21
+	tools/ansible-test.sh $(CORE221) 3.13
+
+matrix-2.21-pytest: $(CORE221)/.stamp collection ## the pytest suite with ansible-core 2.21
+	$(CORE221)/bin/python -m pytest -p no:cacheprovider
+
+tools-clean: ## remove the tool venvs, .nox and the build trees
+	rm -rf $(TOOLS_VENV) .nox $(IMP_VENV) $(CORE216) $(CORE221) \
+		.build/ansible-test .build/dist .build/docsite .build/importer docs/docsite/build
