@@ -20,11 +20,17 @@ core=$("$venv/bin/python" -c 'import ansible.release as r; print(r.__version__)'
 tree="$root/.build/ansible-test/core-$core/ansible_collections/kochava/publisher"
 
 # ansible-test bootstraps pip in its sanity venvs with get-pip.py from a host
-# that CI cannot reach; a cached script at this path is used instead.
+# that CI cannot reach; a cached script at this path is used instead. The pip
+# version is named only in ansible-test's private python_requirements.py (no
+# option or command prints it), so it is read from there (tools/README.md).
 pip_ver=$("$venv/bin/python" - <<'PY'
-import re, ansible_test, os
+import os, re, sys
+import ansible_test
 src = open(os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')).read()
-print(re.search(r"pip='([0-9.]+)'", src).group(1))
+m = re.search(r"pip='([0-9.]+)'", src)
+if not m:
+    sys.exit("ansible-test.sh: no pip='X.Y' in ansible_test/_internal/python_requirements.py; update tools/ansible-test.sh")
+print(m.group(1))
 PY
 )
 cache="$HOME/.ansible/test/cache/get_pip_${pip_ver//./_}.py"
