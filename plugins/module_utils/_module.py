@@ -1,9 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Module glue: the shared argument spec, a client from module parameters,
-and Kochava errors turned into fail_json. The only module_utils file that
-imports AnsibleModule."""
+"""Module glue: argument-spec pieces defined once, a client from module
+parameters, secrets registered and masked, and errors turned into fail_json.
+The only module_utils file that imports AnsibleModule."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -13,30 +13,61 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 
 from ansible_collections.kochava.publisher.plugins.module_utils._client import (
     DEFAULT_API_URL,
+    DEFAULT_MAX_RETRIES,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     KochavaClient,
     KochavaError,
 )
+from ansible_collections.kochava.publisher.plugins.module_utils._context import hidden_values
+from ansible_collections.kochava.publisher.plugins.module_utils._redact import redact
+from ansible_collections.kochava.publisher.plugins.module_utils._report import plan_report, shown
 from ansible_collections.kochava.publisher.plugins.module_utils._schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TYPES, TriggerError
+
+MISSING_KEY = "api_key is required: set it in the task, in module_defaults for group/kochava.publisher.kochava, or in the KOCHAVA_API_KEY environment variable"
 
 CONNECTION_ARGUMENT_SPEC = dict(
-    api_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["KOCHAVA_API_KEY"])),
+    # Not required=True: a missing key gets MISSING_KEY, which says where to set it.
+    api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["KOCHAVA_API_KEY"])),
     api_url=dict(type="str", default=DEFAULT_API_URL, fallback=(env_fallback, ["KOCHAVA_API_URL"])),
     validate_certs=dict(type="bool", default=True),
     timeout=dict(type="float", default=30),
-    max_retries=dict(type="int", default=4),
+    max_retries=dict(type="int", default=DEFAULT_MAX_RETRIES),
+)
+APP_ID = dict(type="int", required=True)
+TRIGGER_TYPE = dict(type="str", choices=list(TYPES))
+HIDDEN_CONTEXT_KEYS = dict(type="list", elements="str", default=[], no_log=False)
+# The fields of one trigger: kochava_trigger's options, kochava_triggers' item options.
+TRIGGER_FIELDS = dict(
+    type=TRIGGER_TYPE,
+    template_id=dict(type="int"),
+    template=dict(type="str"),
+    filter_str=dict(type="str"),
+    title=dict(type="str"),
+    active=dict(type="bool"),
+    context=dict(type="dict"),
+    purge_context=dict(type="bool", default=False),
+    allow_unknown_context=dict(type="bool", default=False),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
 )
 
 
 class KochavaModule(AnsibleModule):
-    """AnsibleModule with the connection options, and a client built from them."""
+    """AnsibleModule with the connection options, a client built from them,
+    and every secret (the key, hidden context values) masked in what it says."""
 
     def __init__(self, argument_spec, **kwargs):
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
+        self.hidden = set(self.params.get("hidden_context_keys") or ())
+        self.secrets = set()
+        for context in [self.params.get("context")] + [item.get("context") for item in self.params.get("triggers") or []]:
+            self.add_secrets(hidden_values(context, self.hidden))
+        if not self.params["api_key"] or not self.params["api_key"].strip():
+            self.fail_json(msg=MISSING_KEY)
+        self.add_secrets([self.params["api_key"]])
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         if not HAS_VOLUPTUOUS:
@@ -47,6 +78,12 @@ class KochavaModule(AnsibleModule):
         if self.params["timeout"] == 0:
             self.fail_json(msg="timeout must be more than 0 seconds")
         self.client = None
+
+    def add_secrets(self, values):
+        """Mask ``values`` in our messages and in everything Ansible prints or logs."""
+        values = set(v for v in values if v)
+        self.secrets |= values
+        self.no_log_values.update(values)
 
     def get_client(self):
         if self.client is None:
@@ -65,37 +102,35 @@ class KochavaModule(AnsibleModule):
             self.fail_from(error)
         return self.client
 
-    def _scrub(self, text):
-        key = self.params.get("api_key")
-        text = str(text)
-        if key:
-            text = text.replace(key, "********")
-        return text
-
-    def _flush_api_warnings(self):
+    def _flush_client_notes(self):
+        """API warnings, and one warning that says what was retried and why."""
         if self.client is None:
             return
         for warning in self.client.warnings:
-            self.warn("Kochava API: %s" % self._scrub(warning))
+            self.warn(redact("Kochava API: %s" % warning, self.secrets))
         self.client.warnings = []
+        retried = self.client.retry.summary()
+        if retried:
+            self.warn(redact("Kochava API calls were retried: %s" % retried, self.secrets))
+        self.client.retry.events = []
 
     def exit_result(self, **result):
-        self._flush_api_warnings()
+        self._flush_client_notes()
         self.exit_json(**result)
 
     def fail_from(self, exc, **result):
-        """Turn a Kochava error into fail_json: a clear message, never a traceback."""
-        self._flush_api_warnings()
-        if isinstance(exc, TriggerError):
-            result.setdefault("changed", exc.changed)
-            if exc.trigger is not None:
-                result.setdefault("trigger", exc.trigger)
-        result.setdefault("changed", False)
-        self.fail_json(msg=self._scrub(exc), **result)
+        """Turn an error into fail_json: a clear message, what was done, never a traceback."""
+        self._flush_client_notes()
+        if getattr(exc, "trigger", None) is not None:
+            result.setdefault("trigger", shown(exc.trigger, self.hidden))
+        if getattr(exc, "actions", None) is not None:
+            result.setdefault("plan", plan_report(exc.actions, self.hidden))
+        result.setdefault("changed", bool(getattr(exc, "changed", False)))
+        self.fail_json(msg=redact(exc, self.secrets), **result)
 
     def run(self, func):
         """Call ``func(client)`` and exit with its result dict, or fail cleanly."""
-        client = self.get_client()
+        client = _SecretWatch(self.get_client(), self) if self.hidden else self.get_client()
         error = result = None
         try:
             result = func(client)
@@ -105,4 +140,31 @@ class KochavaModule(AnsibleModule):
             # Failing outside the except block keeps the exception (and any
             # traceback of it) out of the result.
             self.fail_from(error)
+        if not self._diff:
+            result.pop("diff", None)
         self.exit_result(**result)
+
+
+class _SecretWatch:
+    """The client, with the hidden context values of every trigger it returns
+    registered as secrets before anything can show them."""
+
+    _READS = ("list_triggers", "get_trigger", "create_trigger", "update_trigger")
+
+    def __init__(self, client, module):
+        self._client = client
+        self._module = module
+
+    def __getattr__(self, name):
+        attr = getattr(self._client, name)
+        if name not in self._READS:
+            return attr
+
+        def watched(*args, **kwargs):
+            answer = attr(*args, **kwargs)
+            for trigger in answer if isinstance(answer, list) else [answer]:
+                if isinstance(trigger, dict):
+                    self._module.add_secrets(hidden_values(trigger.get("context"), self._module.hidden))
+            return answer
+
+        return watched

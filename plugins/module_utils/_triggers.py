@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure trigger logic: values compared by meaning, the uniqueness key,
-context validation against a template, and the desired state of a trigger.
+"""Pure trigger rules: values by meaning, the uniqueness key, and how a
+trigger or a template is matched. Every module and the engine match with
+these functions, so a rule exists once.
 
-Nothing here talks to the network or imports Ansible, so all of it is tested
-with plain pytest. The engine (_engine.py) puts these pieces together.
+Nothing here talks to the network or imports Ansible.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,18 +16,16 @@ import json
 import math
 import re
 
-# context.cpi_<network>_mostback_url, or plain cpi_mostback_url (the API document).
-DESTINATION_KEY_RE = re.compile(r"^cpi_(?:[a-z0-9]+_)*mostback_url$")
-_INT_RE = re.compile(r"^[+-]?\d+$")
+TYPES = ("install", "event", "click")
 TYPES_WITHOUT_FILTER = ("install", "click")
-DIFF_FIELDS = ("type", "template_id", "filter_str", "title", "active", "context")
+_INT_RE = re.compile(r"^[+-]?\d+$")
 
 
 class TriggerError(Exception):
-    """A problem with what the user asked for, found before any write.
+    """A problem with what the user asked for, or with what the server holds.
 
-    ``changed`` says whether something was written before the problem showed
-    (only set by the engine's post-write verification).
+    ``changed`` is true when something was already written before the
+    problem showed; ``trigger`` is the trigger the problem is about, if any.
     """
 
     def __init__(self, message, changed=False, trigger=None):
@@ -58,11 +56,11 @@ def canonical(value):
     if isinstance(value, (list, dict)):
         return json.dumps(value, sort_keys=True)
     text = str(value)
-    lowered = text.strip().lower()
-    if lowered in ("true", "false"):
-        return lowered
-    if _INT_RE.match(text.strip()):
-        return str(int(text.strip()))
+    stripped = text.strip()
+    if stripped.lower() in ("true", "false"):
+        return stripped.lower()
+    if _INT_RE.match(stripped):
+        return str(int(stripped))
     try:
         number = float(text)
     except ValueError:
@@ -76,24 +74,75 @@ def same_value(left, right):
     return canonical(left) == canonical(right)
 
 
+# --------------------------------------------------------------------------
+# The key: (template_id, type, filter_str), one way everywhere
+# --------------------------------------------------------------------------
+def normal_type(value):
+    """A trigger type compared without case or surrounding blanks."""
+    return str(value or "").strip().lower()
+
+
+def normal_filter(value):
+    """An event name compared exactly; a missing filter_str equals ''."""
+    return "" if value is None else str(value)
+
+
+def make_key(template_id, trigger_type, filter_str):
+    """The uniqueness key of a trigger (per app)."""
+    try:
+        template_id = int(template_id) if template_id is not None else None
+    except (TypeError, ValueError):
+        template_id = None  # a trigger without a usable template matches no key
+    return (template_id, normal_type(trigger_type), normal_filter(filter_str))
+
+
 def trigger_key(trigger):
-    """The per-app uniqueness key: (template_id, type, filter_str)."""
-    template_id = trigger.get("template_id")
-    return (
-        int(template_id) if template_id is not None else None,  # a trigger without one matches no key
-        str(trigger.get("type") or "").lower(),
-        trigger.get("filter_str") or "",
-    )
+    return make_key(trigger.get("template_id"), trigger.get("type"), trigger.get("filter_str"))
+
+
+def key_text(key):
+    """A key as people read it: ``event/3373/Purchase``, ``install/3373``."""
+    template_id, trigger_type, filter_str = key
+    text = "%s/%s" % (trigger_type, template_id)
+    return text + "/" + filter_str if filter_str else text
+
+
+def key_fields(key):
+    template_id, trigger_type, filter_str = key
+    return {"type": trigger_type, "template_id": template_id, "filter_str": filter_str}
 
 
 def find_by_key(triggers, key):
-    """The triggers whose uniqueness key is ``key`` (a missing filter_str equals '')."""
+    """The triggers whose uniqueness key is ``key``."""
     return [t for t in triggers if trigger_key(t) == key]
+
+
+def matches_filters(trigger, trigger_type=None, template_id=None, filter_str=None, active=None):
+    """Whether a trigger passes the given filters (None: not filtered), by the key's rules."""
+    key = trigger_key(trigger)
+    if trigger_type is not None and key[1] != normal_type(trigger_type):
+        return False
+    if template_id is not None and key[0] != make_key(template_id, None, None)[0]:
+        return False
+    if filter_str is not None and key[2] != normal_filter(filter_str):
+        return False
+    if active is not None and bool(trigger.get("active")) != bool(active):
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------
 # Templates
 # --------------------------------------------------------------------------
+def same_name(left, right):
+    """Template names compared without case or surrounding blanks."""
+    return str(left or "").strip().lower() == str(right or "").strip().lower()
+
+
+def templates_named(templates, name):
+    return [t for t in templates if same_name(t.get("name"), name)]
+
+
 def template_inputs(template):
     """Map input id -> input dict of a (normalised) template."""
     inputs = {}
@@ -122,194 +171,18 @@ def find_template(templates, template_id=None, name=None):
         for template in templates:
             if template["id"] == template_id:
                 return template
-        raise TriggerError("template_id %s is not a postback template available to this app; available: %s" % (template_id, _describe_templates(templates)))
-    matches = [t for t in templates if t.get("name") == name]
-    if not matches:
-        matches = [t for t in templates if str(t.get("name", "")).lower() == str(name).lower()]
+        raise TriggerError("template_id %s is not a postback template available to this app; available: %s" % (template_id, _describe(templates)))
+    matches = templates_named(templates, name)
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise TriggerError("template '%s' is not a postback template available to this app; available: %s" % (name, _describe_templates(templates)))
+        raise TriggerError("template '%s' is not a postback template available to this app; available: %s" % (name, _describe(templates)))
     raise TriggerError(
         "template name '%s' matches %d templates (ids %s); use template_id instead" % (name, len(matches), ", ".join(str(t["id"]) for t in matches))
     )
 
 
-def _describe_templates(templates):
+def _describe(templates):
     if not templates:
         return "none"
     return ", ".join("%s (%s)" % (t["id"], t.get("name", "")) for t in sorted(templates, key=lambda t: t["id"]))
-
-
-# --------------------------------------------------------------------------
-# Validation
-# --------------------------------------------------------------------------
-def check_scalar_context(context):
-    """Context values must be strings, numbers or booleans (the API stores strings)."""
-    for key, value in (context or {}).items():
-        if value is None:
-            raise TriggerError("context.%s has no value (null); give it a value, or leave it out (purge_context=true removes keys not given)" % key)
-        if isinstance(value, (dict, list, tuple, set)):
-            raise TriggerError("context.%s must be a string, number or boolean, got %s" % (key, type(value).__name__))
-
-
-def _option_values(spec):
-    return [option.get("value") for option in spec.get("options") or [] if isinstance(option, dict)]
-
-
-def validate_context(template, given, resulting, creating, allow_unknown):
-    """Check a context about to be written against its template.
-
-    ``given`` is what the user asked for, ``resulting`` the complete context
-    that will be sent. Every failure names the key and what is allowed.
-    """
-    inputs = template_inputs(template)
-    problems = []
-    if not allow_unknown:
-        # The destination URL key is required by the API itself, whether or
-        # not a template lists it among its inputs.
-        unknown = sorted(k for k in given if k not in inputs and not DESTINATION_KEY_RE.match(k))
-        if unknown:
-            problems.append(
-                "context key%s %s not known to template %s (%s); known keys: %s. Set allow_unknown_context=true to send %s anyway"
-                % (
-                    "s" if len(unknown) > 1 else "",
-                    ", ".join(unknown),
-                    template["id"],
-                    template.get("name", ""),
-                    ", ".join(sorted(inputs)) or "none",
-                    "them" if len(unknown) > 1 else "it",
-                )
-            )
-    for key in sorted(given):
-        spec = inputs.get(key)
-        if spec is None or spec.get("type") != "select":
-            continue
-        allowed = _option_values(spec)
-        if allowed and not any(same_value(given[key], option) for option in allowed):
-            problems.append("context.%s must be one of %s, got %r" % (key, ", ".join(canonical(v) for v in allowed), given[key]))
-    for key in sorted(inputs):
-        spec = inputs[key]
-        if not spec.get("required"):
-            continue
-        if canonical(resulting.get(key)) == "" and canonical(spec.get("default_value")) == "":
-            problems.append("context.%s is required by template %s (%s) and has no default" % (key, template["id"], template.get("name", "")))
-    destination = [k for k in resulting if DESTINATION_KEY_RE.match(k)]
-    if creating and not destination:
-        wanted = sorted(k for k in inputs if DESTINATION_KEY_RE.match(k)) or ["cpi_<network>_mostback_url"]
-        problems.append("context must contain the destination URL (%s) when a trigger is created" % " or ".join(wanted))
-    for key in sorted(destination):
-        if key not in given and not creating:
-            continue
-        url = canonical(resulting.get(key))
-        if url and not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE):
-            problems.append("context.%s must be an http(s) URL, got %r" % (key, resulting.get(key)))
-    if problems:
-        raise TriggerError("; ".join(_dedupe(problems)))
-
-
-def _dedupe(items):
-    seen = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
-
-
-# --------------------------------------------------------------------------
-# Desired state
-# --------------------------------------------------------------------------
-def comparable_context(context, defaults):
-    """Context reduced to what it means: a value equal to the template
-    default counts as unset, and so does an empty value."""
-    reduced = {}
-    for key, value in (context or {}).items():
-        text = canonical(value)
-        if text == "" or (key in defaults and text == canonical(defaults[key])):
-            continue
-        reduced[key] = text
-    return reduced
-
-
-def merge_context(existing, given, purge, defaults):
-    """The complete context to send: existing keys kept, given keys changed.
-
-    With ``purge``, keys not given are reset to the template default, or
-    emptied ("") when the template has none. Leaving a key out would remove
-    it only where PATCH replaces the context; an empty value is unset under
-    either reading (an empty value counts as unset when comparing).
-    """
-    existing = existing or {}
-    if purge:
-        resulting = {}
-        for key in existing:
-            if key not in given:
-                resulting[key] = defaults.get(key, "")
-    else:
-        resulting = dict(existing)
-    for key, value in given.items():
-        # Keep the server's spelling of an unchanged value (a quiet diff).
-        if key in existing and same_value(existing[key], value):
-            resulting[key] = existing[key]
-        else:
-            resulting[key] = value
-    return resulting
-
-
-def context_differs(existing, given, purge, defaults):
-    """Whether writing ``given`` would change what ``existing`` means."""
-    existing = existing or {}
-    if purge:
-        return comparable_context(existing, defaults) != comparable_context(given, defaults)
-    for key, value in given.items():
-        if key in existing:
-            if not same_value(existing[key], value):
-                return True
-        elif canonical(value) != canonical(defaults.get(key)):
-            # Missing on the server: a change unless the value is the default
-            # the server applies anyway. Empty equals missing.
-            if canonical(value) != "" or key in defaults:
-                return True
-    return False
-
-
-def changed_fields(existing, title=None, active=None):
-    """Which of title/active differ (None means unmanaged)."""
-    changes = {}
-    if title is not None and title != existing.get("title"):
-        changes["title"] = title
-    if active is not None and bool(active) != bool(existing.get("active")):
-        changes["active"] = bool(active)
-    return changes
-
-
-def diff_view(trigger):
-    """The part of a trigger shown in --diff."""
-    if not trigger:
-        return {}
-    view = {}
-    for field in DIFF_FIELDS:
-        if field in trigger:
-            view[field] = trigger[field]
-    if "filter_str" in view and view.get("type") in TYPES_WITHOUT_FILTER and not view["filter_str"]:
-        del view["filter_str"]
-    if "context" in view:
-        view["context"] = dict(sorted((view["context"] or {}).items()))
-    return view
-
-
-def predict_created(app_id, payload, template):
-    """What the server is expected to hold after a POST (check mode)."""
-    context = dict(template_defaults(template)) if template else {}
-    context.update(payload.get("context") or {})
-    trigger = {
-        "id": None,
-        "app_id": app_id,
-        "type": payload["type"],
-        "title": payload["title"],
-        "template_id": payload["template_id"],
-        "filter_str": payload.get("filter_str") or "",
-        "active": bool(payload.get("active", False)),
-        "context": context,
-    }
-    return trigger

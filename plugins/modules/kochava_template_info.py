@@ -30,7 +30,7 @@ options:
     description: Only the template with this id.
     type: int
   name:
-    description: Only templates with this name (exact match).
+    description: Only templates with this name, compared without case and surrounding blanks (as O(kochava.publisher.kochava_trigger#module:template) is).
     type: str
   pending:
     description:
@@ -119,13 +119,14 @@ templates:
       returned: always
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._module import KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._module import APP_ID, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers import templates_named
 
 
 def main():
     module = KochavaModule(
         argument_spec=dict(
-            app_id=dict(type="int", required=True),
+            app_id=APP_ID,
             template_id=dict(type="int"),
             name=dict(type="str"),
             pending=dict(type="bool", default=False),
@@ -139,7 +140,7 @@ def main():
         if params["template_id"] is not None:
             templates = [t for t in templates if t.get("id") == params["template_id"]]
         if params["name"] is not None:
-            templates = [t for t in templates if t.get("name") == params["name"]]
+            templates = templates_named(templates, params["name"])
         return {"changed": False, "templates": templates}
 
     module.run(read)

@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - kochava.publisher.connection
   - kochava.publisher.attributes
+  - kochava.publisher.hidden
 attributes:
   check_mode:
     support: full
@@ -69,7 +70,8 @@ options:
     type: int
   template:
     description:
-      - The template's name, looked up through the app's templates. An exact match wins, then a unique case-insensitive one.
+      - The template's name, looked up through the app's templates. Names are compared without case and surrounding blanks;
+        a name that matches more than one template is an error.
       - Costs one more API call per run than O(template_id).
     type: str
   filter_str:
@@ -115,7 +117,11 @@ notes:
     The module re-reads first and creates only if the trigger is still missing.
   - B(Verification.) After an update the module re-reads the trigger, because the API's answer may not carry it.
     It fails, with C(changed=true), if the server does not hold the requested state.
+  - B(One engine.) This module is M(kochava.publisher.kochava_triggers) given one trigger and no purge:
+    matching, comparison, validation and verification are the same.
 seealso:
+  - module: kochava.publisher.kochava_triggers
+    description: An app's whole set of triggers in one task, with a plan and a purge guard.
   - module: kochava.publisher.kochava_trigger_info
   - module: kochava.publisher.kochava_template_info
 """
@@ -150,7 +156,7 @@ EXAMPLES = r"""
         title: Purchase Postback
         context:
           cpi_mostback_url: https://collector.example.com/purchase
-          max_delivery_attempts: 5
+          max_delivery_attempts: 2
         purge_context: true
 
     - name: Click postback with a key the template does not list
@@ -161,7 +167,7 @@ EXAMPLES = r"""
         title: Click Postback
         context:
           cpi_mostback_url: https://collector.example.com/click
-          x_experimental: "1"
+          cpi_jumptap_app_id: "17"
         allow_unknown_context: true
 
 - name: Deactivate a trigger addressed by id (context left alone)
@@ -199,7 +205,7 @@ trigger:
     context:
       cpi_mostback_url: https://collector.example.com/purchase
       deferred_for: "0"
-      max_delivery_attempts: "5"
+      max_delivery_attempts: "2"
   contains:
     id:
       description: The trigger's id.
@@ -252,38 +258,18 @@ diff:
       returned: when diff mode is on
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._engine import TriggerEngine
-from ansible_collections.kochava.publisher.plugins.module_utils._module import KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_single
+from ansible_collections.kochava.publisher.plugins.module_utils._module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_FIELDS, KochavaModule
 
 
 def main():
     module = KochavaModule(
-        argument_spec=dict(
-            app_id=dict(type="int", required=True),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            id=dict(type="int"),
-            type=dict(type="str", choices=["install", "event", "click"]),
-            template_id=dict(type="int"),
-            template=dict(type="str"),
-            filter_str=dict(type="str"),
-            title=dict(type="str"),
-            active=dict(type="bool"),
-            context=dict(type="dict"),
-            purge_context=dict(type="bool", default=False),
-            allow_unknown_context=dict(type="bool", default=False),
-        ),
+        argument_spec=dict(TRIGGER_FIELDS, app_id=APP_ID, id=dict(type="int"), hidden_context_keys=HIDDEN_CONTEXT_KEYS),
         mutually_exclusive=[("template_id", "template")],
         required_one_of=[("id", "type")],
         supports_check_mode=True,
     )
-
-    def apply(client):
-        result = TriggerEngine(client, module.params, check_mode=module.check_mode).run()
-        if not module._diff:
-            result.pop("diff")
-        return result
-
-    module.run(apply)
+    module.run(lambda client: run_single(client, module.params, check_mode=module.check_mode))
 
 
 if __name__ == "__main__":

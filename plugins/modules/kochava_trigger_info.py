@@ -14,12 +14,16 @@ version_added: 1.0.0
 description:
   - Read the postback triggers of a Kochava app through the Premium Publisher API, across all pages of the list.
   - Read one trigger by O(id), or filter the full list by O(type), O(template_id), O(filter_str) and O(active).
+    Filters match as a trigger's key is matched everywhere in this collection: O(type) without case, O(filter_str) exactly.
+  - RV(export) gives the listed triggers in the shape of the O(kochava.publisher.kochava_triggers#module:triggers) option
+    of M(kochava.publisher.kochava_triggers), to back up, restore or clone an app's set.
 author:
   - Kochava Publisher maintainers (@kochava-publisher)
 extends_documentation_fragment:
   - kochava.publisher.connection
   - kochava.publisher.attributes
   - kochava.publisher.attributes.info_module
+  - kochava.publisher.hidden
 options:
   app_id:
     description: The Kochava app whose triggers are read.
@@ -46,6 +50,7 @@ options:
     type: bool
 seealso:
   - module: kochava.publisher.kochava_trigger
+  - module: kochava.publisher.kochava_triggers
 """
 
 EXAMPLES = r"""
@@ -74,12 +79,38 @@ EXAMPLES = r"""
     id: 54636
   register: one
 
+- name: Export app 87100's set, with the postback URL hidden
+  kochava.publisher.kochava_trigger_info:
+    app_id: 87100
+    hidden_context_keys: [cpi_mostback_url]
+  register: exported
+
 - name: Show the titles
   ansible.builtin.debug:
     msg: "{{ all_triggers.triggers | map(attribute='title') | list }}"
 """
 
 RETURN = r"""
+export:
+  description:
+    - The listed triggers in exactly the shape of the O(kochava.publisher.kochava_triggers#module:triggers) option of
+      M(kochava.publisher.kochava_triggers) (C(type), C(template_id), C(filter_str) for event triggers, C(title), C(active), and every
+      context value the server holds), sorted by key. No C(id), C(app_id) or C(date_created), so it restores onto an emptied app or clones to another.
+    - Values of O(hidden_context_keys) show C(********), which M(kochava.publisher.kochava_triggers) refuses as a value:
+      put the real value back (for example from Ansible Vault) before applying an export.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - type: event
+      template_id: 3373
+      filter_str: Purchase
+      title: Purchase Postback
+      active: true
+      context:
+        cpi_mostback_url: https://collector.example.com/purchase
+        deferred_for: "0"
+        max_delivery_attempts: "2"
 triggers:
   description:
     - The matching triggers as the API gives them, with ids as integers, RV(triggers[].active) as a boolean
@@ -138,30 +169,22 @@ triggers:
       returned: always
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._module import KochavaModule
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import same_value
-
-
-def matches(trigger, params):
-    for field in ("type", "template_id"):
-        if params[field] is not None and trigger.get(field) != params[field]:
-            return False
-    if params["filter_str"] is not None and not same_value(trigger.get("filter_str"), params["filter_str"]):
-        return False
-    if params["active"] is not None and bool(trigger.get("active")) != params["active"]:
-        return False
-    return True
+from ansible_collections.kochava.publisher.plugins.module_utils._engine import sort_key
+from ansible_collections.kochava.publisher.plugins.module_utils._module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_TYPE, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._report import export_item, shown
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers import matches_filters
 
 
 def main():
     module = KochavaModule(
         argument_spec=dict(
-            app_id=dict(type="int", required=True),
+            app_id=APP_ID,
             id=dict(type="int"),
-            type=dict(type="str", choices=["install", "event", "click"]),
+            type=TRIGGER_TYPE,
             template_id=dict(type="int"),
             filter_str=dict(type="str"),
             active=dict(type="bool"),
+            hidden_context_keys=HIDDEN_CONTEXT_KEYS,
         ),
         supports_check_mode=True,
     )
@@ -173,7 +196,13 @@ def main():
             triggers = [found] if found is not None else []
         else:
             triggers = client.list_triggers(params["app_id"])
-        return {"changed": False, "triggers": [t for t in triggers if matches(t, params)]}
+        filters = dict(trigger_type=params["type"], template_id=params["template_id"], filter_str=params["filter_str"], active=params["active"])
+        triggers = [t for t in triggers if matches_filters(t, **filters)]
+        return {
+            "changed": False,
+            "triggers": [shown(t, module.hidden) for t in triggers],
+            "export": [export_item(t, module.hidden) for t in sorted(triggers, key=sort_key)],
+        }
 
     module.run(read)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.kochava.publisher.plugins.module_utils._client import KochavaClient
-from ansible_collections.kochava.publisher.plugins.module_utils._engine import TriggerEngine
+from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_single
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
 
 APP, TEMPLATE, URL = 87100, 3373, "https://collector.example.com/in"
@@ -27,7 +27,15 @@ def engine(emu, check_mode=False, **params):
     }
     base.update(params)
     client = KochavaClient(emu.demo_key, api_url=emu.url, max_retries=2, sleep=lambda s: None)
-    return TriggerEngine(client, base, check_mode=check_mode)
+    return Single(client, base, check_mode)
+
+
+class Single:
+    def __init__(self, client, params, check_mode):
+        self.client, self.params, self.check_mode = client, params, check_mode
+
+    def run(self):
+        return run_single(self.client, self.params, check_mode=self.check_mode)
 
 
 def methods(emu):

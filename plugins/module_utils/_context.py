@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 kochava.publisher contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pure context rules: validation against a template, compare by meaning,
+the complete context to send, and hiding secret values.
+
+Nothing here talks to the network or imports Ansible.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.kochava.publisher.plugins.module_utils._redact import MASK
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers import (
+    TriggerError,
+    canonical,
+    same_value,
+    template_inputs,
+)
+
+# The API document: context.cpi_<network>_mostback_url, for example cpi_mostback_url.
+# A network name is one lower-case alphanumeric word (cpi_openxperformance_...), or none.
+DESTINATION_KEY_RE = re.compile(r"^cpi_(?:[a-z0-9]+_)?mostback_url$")
+_URL_RE = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
+# What Ansible puts in place of a no_log value; neither may be written back.
+PLACEHOLDERS = (MASK, "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER")
+
+
+def check_scalar_context(context):
+    """Context values must be strings, numbers or booleans (the API stores
+    strings), and never a placeholder that stands for a hidden value."""
+    for key, value in (context or {}).items():
+        if value is None:
+            raise TriggerError("context.%s has no value (null); give it a value, or leave it out (purge_context=true removes keys not given)" % key)
+        if isinstance(value, (dict, list, tuple, set)):
+            raise TriggerError("context.%s must be a string, number or boolean, got %s" % (key, type(value).__name__))
+        if isinstance(value, str) and any(mark in value for mark in PLACEHOLDERS):
+            raise TriggerError(
+                "context.%s holds the placeholder of a hidden value (%s), as an export shows it; give the real value (for example from Ansible Vault)"
+                % (key, MASK)
+            )
+
+
+def _option_values(spec):
+    return [option.get("value") for option in spec.get("options") or [] if isinstance(option, dict)]
+
+
+def validate_context(template, given, resulting, creating, allow_unknown):
+    """Check a context about to be written against its template.
+
+    ``given`` is what the user asked for, ``resulting`` the complete context
+    that will be sent. Every failure names the key and what is allowed.
+    """
+    inputs = template_inputs(template)
+    problems = []
+    if not allow_unknown:
+        # The destination URL key is required by the API itself, whether or
+        # not a template lists it among its inputs.
+        unknown = sorted(k for k in given if k not in inputs and not DESTINATION_KEY_RE.fullmatch(k))
+        if unknown:
+            problems.append(
+                "context key%s %s not known to template %s (%s); known keys: %s. Set allow_unknown_context=true to send %s anyway"
+                % (
+                    "s" if len(unknown) > 1 else "",
+                    ", ".join(unknown),
+                    template["id"],
+                    template.get("name", ""),
+                    ", ".join(sorted(inputs)) or "none",
+                    "them" if len(unknown) > 1 else "it",
+                )
+            )
+    for key in sorted(given):
+        spec = inputs.get(key)
+        if spec is None or spec.get("type") != "select":
+            continue
+        allowed = _option_values(spec)
+        if allowed and not any(same_value(given[key], option) for option in allowed):
+            problems.append("context.%s must be one of %s, got %r" % (key, ", ".join(canonical(v) for v in allowed), given[key]))
+    for key in sorted(inputs):
+        spec = inputs[key]
+        if spec.get("required") and canonical(resulting.get(key)) == "" and canonical(spec.get("default_value")) == "":
+            problems.append("context.%s is required by template %s (%s) and has no default" % (key, template["id"], template.get("name", "")))
+    destination = [k for k in resulting if DESTINATION_KEY_RE.fullmatch(k)]
+    if creating and not destination:
+        wanted = sorted(k for k in inputs if DESTINATION_KEY_RE.fullmatch(k)) or ["cpi_<network>_mostback_url"]
+        problems.append("context must contain the destination URL (%s) when a trigger is created" % " or ".join(wanted))
+    for key in sorted(destination):
+        if key not in given and not creating:
+            continue
+        url = canonical(resulting.get(key))
+        if url and not _URL_RE.match(url):
+            problems.append("context.%s must be an http(s) URL, got %r" % (key, resulting.get(key)))
+    if problems:
+        raise TriggerError("; ".join(sorted(set(problems), key=problems.index)))
+
+
+def comparable_context(context, defaults):
+    """Context reduced to what it means: a value equal to the template
+    default counts as unset, and so does an empty value."""
+    reduced = {}
+    for key, value in (context or {}).items():
+        text = canonical(value)
+        if text == "" or (key in defaults and text == canonical(defaults[key])):
+            continue
+        reduced[key] = text
+    return reduced
+
+
+def merge_context(existing, given, purge, defaults):
+    """The complete context to send: existing keys kept, given keys changed.
+
+    With ``purge``, keys not given are reset to the template default, or
+    emptied ("") when the template has none. Leaving a key out would remove
+    it only where PATCH replaces the context; an empty value is unset under
+    either reading (an empty value counts as unset when comparing).
+    """
+    existing = existing or {}
+    if purge:
+        resulting = dict((key, defaults.get(key, "")) for key in existing if key not in given)
+    else:
+        resulting = dict(existing)
+    for key, value in given.items():
+        # Keep the server's spelling of an unchanged value (a quiet diff).
+        resulting[key] = existing[key] if key in existing and same_value(existing[key], value) else value
+    return resulting
+
+
+def context_differs(existing, given, purge, defaults):
+    """Whether writing ``given`` would change what ``existing`` means."""
+    existing = existing or {}
+    if purge:
+        return comparable_context(existing, defaults) != comparable_context(given, defaults)
+    for key, value in given.items():
+        if key in existing:
+            if not same_value(existing[key], value):
+                return True
+        elif canonical(value) != canonical(defaults.get(key)) and (canonical(value) != "" or key in defaults):
+            # Missing on the server: a change unless the value is the default
+            # the server applies anyway. Empty equals missing.
+            return True
+    return False
+
+
+def hide_context(context, hidden):
+    """A copy of ``context`` whose hidden keys show the placeholder (empty values stay empty)."""
+    if not context:
+        return dict(context or {})
+    return dict((key, MASK if key in hidden and canonical(value) != "" else value) for key, value in context.items())
+
+
+def hidden_values(context, hidden):
+    """The non-empty values of the hidden keys, as strings (for Ansible's no_log values)."""
+    return set(str(value) for key, value in (context or {}).items() if key in hidden and canonical(value) != "")

@@ -1,0 +1,273 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 kochava.publisher contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: kochava_triggers
+short_description: Manage an app's whole set of Kochava postback triggers
+version_added: 1.1.0
+description:
+  - Declare the postback triggers of a Kochava app in one task. The module plans what to create, update and delete, checks the whole plan,
+    and only then writes.
+  - Each item is matched to the app's triggers by its uniqueness key (O(triggers[].type), O(triggers[].template_id) or O(triggers[].template),
+    O(triggers[].filter_str)). Fields left out of an item are left alone, exactly as in M(kochava.publisher.kochava_trigger).
+  - With O(purge=true), the app's triggers that no item names are deleted. O(max_deletes) stops a run that would delete more than expected.
+  - Everything that can be checked is checked before the first write (two items with one key, missing key fields, unknown templates,
+    context against the template's rules, placeholders of hidden values). A bad item anywhere in the list means nothing is written.
+  - Writes go in the order updates, creates, deletes, so an app is never left without a postback that was only being replaced.
+    The first failed write stops the run; RV(plan) then says which actions were applied, and the next run converges.
+  - A converged run makes one list call per page of the app's triggers, plus one templates call when an item names its template
+    or purges context, and nothing else. After writes, the module re-reads once (one GET for one trigger, else one listing).
+  - The RV(kochava.publisher.kochava_trigger_info#module:export) of M(kochava.publisher.kochava_trigger_info) has the shape of O(triggers),
+    so an app's set can be exported, restored or cloned to another app.
+author:
+  - Kochava Publisher maintainers (@kochava-publisher)
+extends_documentation_fragment:
+  - kochava.publisher.connection
+  - kochava.publisher.attributes
+  - kochava.publisher.hidden
+attributes:
+  check_mode:
+    support: full
+    details:
+      - No POST, PATCH or DELETE is sent in check mode; reads are. RV(plan) and RV(triggers) are the full prediction.
+      - The O(max_deletes) guard applies in check mode too, so a check-mode gate catches a mass deletion.
+  diff_mode:
+    support: full
+    details: The diff shows the app's triggers before and after, keyed by C(type/template_id/filter_str).
+  idempotent:
+    support: full
+options:
+  app_id:
+    description: The Kochava app whose triggers are declared.
+    type: int
+    required: true
+  triggers:
+    description:
+      - The triggers the app must have (or must not have, with O(triggers[].state=absent)). May be empty.
+      - Each item takes the options of the same names of M(kochava.publisher.kochava_trigger); see there for details.
+      - Two items with the same key are an error.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      type:
+        description: V(install), V(event) or V(click).
+        type: str
+        choices: [install, event, click]
+        required: true
+      template_id:
+        description: The postback template. One of O(triggers[].template_id) and O(triggers[].template) is required.
+        type: int
+      template:
+        description: The template's name (compared without case), looked up with one templates call per run.
+        type: str
+      filter_str:
+        description: The event name; required for V(event) triggers, rejected for others.
+        type: str
+      title:
+        description: The trigger's title. Required when the trigger is created; left alone when omitted.
+        type: str
+      active:
+        description: Whether the trigger is active. New triggers are inactive unless this says otherwise; left alone when omitted.
+        type: bool
+      context:
+        description:
+          - The trigger's settings, keyed by the template's input ids. Left alone when omitted; keys not given are kept
+            unless O(triggers[].purge_context=true).
+        type: dict
+      purge_context:
+        description: Reset context keys not in O(triggers[].context) to the template's default (or empty them).
+        type: bool
+        default: false
+      allow_unknown_context:
+        description: Send context keys the template does not list.
+        type: bool
+        default: false
+      state:
+        description: V(present) creates or updates the trigger; V(absent) deletes it if it exists.
+        type: str
+        choices: [present, absent]
+        default: present
+  purge:
+    description:
+      - Delete the app's triggers that no item of O(triggers) names.
+    type: bool
+    default: false
+  max_deletes:
+    description:
+      - A run that would delete more triggers than this (purged and O(triggers[].state=absent) together) fails before any write,
+        listing the triggers it would have deleted (id, type, template, filter_str, title).
+      - V(-1) means no limit.
+    type: int
+    default: 5
+notes:
+  - B(Concurrency and lost answers.) As in M(kochava.publisher.kochava_trigger), a duplicate answer to a create adopts the existing trigger,
+    and a create whose outcome is unknown is re-read before it is ever sent again, so no run leaves a duplicate.
+seealso:
+  - module: kochava.publisher.kochava_trigger
+  - module: kochava.publisher.kochava_trigger_info
+    description: Its RV(kochava.publisher.kochava_trigger_info#module:export) feeds O(triggers) unchanged.
+"""
+
+EXAMPLES = r"""
+- name: The whole postback set of app 87100; triggers not listed are deleted
+  kochava.publisher.kochava_triggers:
+    app_id: 87100
+    purge: true
+    triggers:
+      - type: install
+        template_id: 3373
+        title: Install Custom Postback
+        active: true
+        context:
+          cpi_mostback_url: https://collector.example.com/install
+      - type: event
+        template_id: 3373
+        filter_str: Purchase
+        title: Purchase Postback
+        active: true
+        context:
+          cpi_mostback_url: https://collector.example.com/purchase
+          max_delivery_attempts: 2
+      - type: click
+        template: Custom Postback
+        title: Click Postback
+        context:
+          cpi_mostback_url: https://collector.example.com/click
+          deferred_for: 30000
+  register: postbacks
+
+- name: Show what the run did
+  ansible.builtin.debug:
+    msg: "{{ postbacks.plan }}"
+
+- name: Plan a change without writing (check mode); fails if it would delete more than 2
+  kochava.publisher.kochava_triggers:
+    app_id: 87100
+    purge: true
+    max_deletes: 2
+    triggers:
+      - type: install
+        template_id: 3373
+        title: Install Custom Postback v2
+  check_mode: true
+  register: planned
+
+- name: Remove one event trigger, leave the rest alone
+  kochava.publisher.kochava_triggers:
+    app_id: 87100
+    triggers:
+      - type: event
+        template_id: 3373
+        filter_str: Purchase
+        state: absent
+
+- name: A postback URL with a partner token, kept out of every output
+  kochava.publisher.kochava_triggers:
+    app_id: 87100
+    hidden_context_keys: [cpi_mostback_url]
+    triggers:
+      - type: install
+        template_id: 3373
+        title: Install Custom Postback
+        context:
+          cpi_mostback_url: "https://collector.example.com/install?token={{ partner_token }}"
+  vars:
+    partner_token: example-token  # from Ansible Vault in real use
+"""
+
+RETURN = r"""
+triggers:
+  description:
+    - The app's triggers after the run, as the API gives them, sorted by type, template_id and filter_str.
+    - In check mode, as predicted (a trigger that would be created has RV(triggers[].id=null)).
+    - Values of O(hidden_context_keys) show C(********).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - id: 54636
+      app_id: 87100
+      type: install
+      title: Install Custom Postback
+      template_id: 3373
+      filter_str: ""
+      active: true
+      date_created: 1394048564
+      context:
+        cpi_mostback_url: https://collector.example.com/install
+plan:
+  description:
+    - What the run does (or did, or would do in check mode), as lists C(create), C(update), C(delete) and C(unchanged).
+    - Each entry has the trigger's C(key) (C(type), C(template_id), C(filter_str)), C(id) where known, C(title), and C(applied)
+      (whether the write was sent and accepted). An update has C(changes), mapping each changing field (C(title), C(active),
+      C(context.<key>)) to C([old, new]). A create that found the trigger already there has C(adopted=true).
+    - Also returned when a run fails part-way, to say what was done.
+  returned: always
+  type: dict
+  sample:
+    create:
+      - key: {type: event, template_id: 3373, filter_str: Purchase}
+        id: 54637
+        title: Purchase Postback
+        applied: true
+    update:
+      - key: {type: install, template_id: 3373, filter_str: ""}
+        id: 54636
+        title: Install Custom Postback v2
+        applied: true
+        changes:
+          title: [Install Custom Postback, Install Custom Postback v2]
+    delete: []
+    unchanged: []
+diff:
+  description: The app's triggers before and after, keyed by C(type/template_id/filter_str).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The app's triggers before the run.
+      type: dict
+      returned: when diff mode is on
+    after:
+      description: The app's triggers after the run (predicted in check mode).
+      type: dict
+      returned: when diff mode is on
+"""
+
+from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_set
+from ansible_collections.kochava.publisher.plugins.module_utils._module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_FIELDS, KochavaModule
+
+
+def main():
+    item_options = dict(TRIGGER_FIELDS, type=dict(TRIGGER_FIELDS["type"], required=True))
+    module = KochavaModule(
+        argument_spec=dict(
+            app_id=APP_ID,
+            triggers=dict(
+                type="list",
+                elements="dict",
+                required=True,
+                options=item_options,
+                mutually_exclusive=[("template_id", "template")],
+                required_one_of=[("template_id", "template")],
+            ),
+            purge=dict(type="bool", default=False),
+            max_deletes=dict(type="int", default=5),
+            hidden_context_keys=HIDDEN_CONTEXT_KEYS,
+        ),
+        supports_check_mode=True,
+    )
+    if module.params["max_deletes"] < -1:
+        module.fail_json(msg="max_deletes must be -1 (no limit) or zero or more, got %d" % module.params["max_deletes"])
+    module.run(lambda client: run_set(client, module.params, check_mode=module.check_mode))
+
+
+if __name__ == "__main__":
+    main()
