@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.kochava.publisher.plugins.module_utils._client import KochavaClient
+from ansible_collections.kochava.publisher.plugins.module_utils._context import comparable_context
 from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_single
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
 
@@ -124,3 +125,91 @@ def test_purge_by_id_reads_the_trigger_template(emu):
     emu.clear_log()
     assert engine(emu, type=None, template_id=None, title=None, **params).run()["changed"] is False
     assert methods(emu) == [("GET", "/apps/87100/postbacks/%d" % seeded["id"]), ("GET", "/apps/87100/postbacks/templates")]
+
+
+# -- the set engine (kochava_triggers) ----------------------------------------
+def run_set(emu, items, check_mode=False, **params):
+    from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_set as engine_run_set
+
+    base = {"app_id": APP, "triggers": items, "purge": False, "max_deletes": 5, "hidden_context_keys": []}
+    base.update(params)
+    client = KochavaClient(emu.demo_key, api_url=emu.url, max_retries=2, sleep=lambda s: None)
+    return engine_run_set(client, base, check_mode=check_mode)
+
+
+def event(name, **extra):
+    item = {"type": "event", "template_id": TEMPLATE, "filter_str": name, "title": name, "context": {"cpi_mostback_url": URL}}
+    item.update(extra)
+    return item
+
+
+def test_set_converged_run_reads_each_page_once_and_nothing_else(emu):
+    emu.configure(page_size=4)
+    for index in range(10):
+        emu.add_trigger(APP, type="event", template_id=TEMPLATE, title="e%d" % index, filter_str="e%d" % index, context={"cpi_mostback_url": URL})
+    emu.clear_log()
+    result = run_set(emu, [event("e%d" % index) for index in range(10)])
+    assert result["changed"] is False and len(result["plan"]["unchanged"]) == 10
+    assert methods(emu) == [("GET", "/apps/87100/postbacks")] * 3  # 10 triggers, 4 a page
+
+
+def test_set_creates_cost_one_post_each_plus_the_reads(emu):
+    result = run_set(emu, [event("a"), event("b"), event("c")])
+    assert methods(emu) == [("GET", "/apps/87100/postbacks"), ("GET", "/apps/87100/postbacks/templates")] + [("POST", "/postbacks")] * 3
+    assert sorted(t["filter_str"] for t in emu.triggers(APP)) == ["a", "b", "c"]
+    assert [e["applied"] for e in result["plan"]["create"]] == [True, True, True]
+
+
+def test_set_updates_then_creates_then_deletes_and_verifies_with_one_listing(emu):
+    old = [emu.add_trigger(APP, type="event", template_id=TEMPLATE, title="t", filter_str=n, context={"cpi_mostback_url": URL}) for n in ("u1", "u2", "gone")]
+    emu.clear_log()
+    result = run_set(emu, [event("new"), event("u1", title="U1"), event("u2", title="U2")], purge=True)
+    assert [m for m, _p in methods(emu)] == ["GET", "GET", "PATCH", "PATCH", "POST", "DELETE", "GET"]
+    assert methods(emu)[-1] == ("GET", "/apps/87100/postbacks")  # one re-listing verifies both updates
+    assert methods(emu)[5] == ("DELETE", "/postbacks/%d" % old[2]["id"])
+    assert {t["filter_str"]: t["title"] for t in emu.triggers(APP)} == {"u1": "U1", "u2": "U2", "new": "new"}
+    assert sorted(t["filter_str"] for t in result["triggers"]) == ["new", "u1", "u2"]
+
+
+def test_set_guard_and_bad_items_write_nothing(emu):
+    for name in ("a", "b", "c"):
+        emu.add_trigger(APP, type="event", template_id=TEMPLATE, title=name, filter_str=name, context={"cpi_mostback_url": URL})
+    with pytest.raises(TriggerError, match=r"would delete 3 triggers, more than max_deletes=2.*filter_str 'a'"):
+        run_set(emu, [], purge=True, max_deletes=2)
+    with pytest.raises(TriggerError, match=r"triggers\[0\] and triggers\[2\] have the same key event/3373/x"):
+        run_set(emu, [event("x"), event("y"), event("x")])
+    with pytest.raises(TriggerError, match=r"triggers\[1\] \(event/3373/y\): context.deferred_for must be one of"):
+        run_set(emu, [event("x"), event("y", context={"cpi_mostback_url": URL, "deferred_for": 5})])
+    assert emu.writes() == []
+
+
+def test_set_failure_part_way_says_what_was_applied(emu):
+    first = event("first")
+    second = event("second", title="second")
+    emu.add_trigger(APP, type="event", template_id=TEMPLATE, title="old", filter_str="first", context={"cpi_mostback_url": URL})
+    emu.inject("POST", "/postbacks", status=400, json={"success": False, "data": [], "errors": ["rejected"]})
+    with pytest.raises(Exception) as info:
+        run_set(emu, [dict(first, title="new"), second])
+    actions = info.value.actions
+    assert info.value.changed is True
+    assert [(a["action"], a["applied"]) for a in actions] == [("update", True), ("create", False)]
+    assert emu.triggers(APP)[0]["title"] == "new" and len(emu.triggers(APP)) == 1
+    assert run_set(emu, [dict(first, title="new"), second])["changed"] is True
+    assert run_set(emu, [dict(first, title="new"), second])["changed"] is False
+
+
+def test_set_check_mode_predicts_what_the_run_does(emu):
+    emu.add_trigger(APP, type="event", template_id=TEMPLATE, title="old", filter_str="keep", context={"cpi_mostback_url": URL})
+    emu.add_trigger(APP, type="event", template_id=TEMPLATE, title="old", filter_str="drop", context={"cpi_mostback_url": URL})
+    items = [event("keep", title="new"), event("add")]
+    planned = run_set(emu, items, check_mode=True, purge=True)
+    assert emu.writes() == []
+    done = run_set(emu, items, purge=True)
+
+    def shape(plan):
+        return {kind: sorted((e["key"]["filter_str"], e["title"]) for e in entries) for kind, entries in plan.items()}
+
+    assert shape(planned["plan"]) == shape(done["plan"])
+    # the prediction means what the server then holds (which spells values as strings)
+    meant = [(t["filter_str"], t["title"], comparable_context(t["context"], {})) for t in planned["triggers"]]
+    assert meant == [(t["filter_str"], t["title"], comparable_context(t["context"], {})) for t in done["triggers"]]
