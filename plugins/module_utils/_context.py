@@ -84,7 +84,7 @@ def validate_context(template, given, resulting, creating, allow_unknown):
         if spec.get("required") and canonical(resulting.get(key)) == "" and canonical(spec.get("default_value")) == "":
             problems.append("context.%s is required by template %s (%s) and has no default" % (key, template["id"], template.get("name", "")))
     destination = [k for k in resulting if DESTINATION_KEY_RE.fullmatch(k)]
-    if creating and not destination:
+    if creating and not any(canonical(resulting[k]) != "" for k in destination):  # an empty value is no value
         wanted = sorted(k for k in inputs if DESTINATION_KEY_RE.fullmatch(k)) or ["cpi_<network>_mostback_url"]
         problems.append("context must contain the destination URL (%s) when a trigger is created" % " or ".join(wanted))
     for key in sorted(destination):

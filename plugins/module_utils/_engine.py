@@ -14,9 +14,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.kochava.publisher.plugins.module_utils._apply import Applier
-from ansible_collections.kochava.publisher.plugins.module_utils._plan import Planner
+from ansible_collections.kochava.publisher.plugins.module_utils._plan import Planner, check_values
 from ansible_collections.kochava.publisher.plugins.module_utils._reader import Reader
-from ansible_collections.kochava.publisher.plugins.module_utils._report import diff_view, plan_report, set_diff, shown
+from ansible_collections.kochava.publisher.plugins.module_utils._report import diff_view, plan_report, set_diff, shown, sort_key
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError, key_fields, trigger_key
 
 ITEM_OPTIONS = ("type", "template_id", "template", "filter_str", "title", "active", "context", "purge_context", "allow_unknown_context", "state")
@@ -64,6 +64,7 @@ def run_single(client, params, check_mode=False):
     item = dict((option, params.get(option)) for option in ITEM_OPTIONS)
     current = None
     if params.get("id") is not None:
+        check_values(item)  # before the read: nothing is sent for a task that cannot run
         found = client.get_trigger(params["app_id"], params["id"])
         if found is None:
             if item.get("state") == "absent":
@@ -110,8 +111,3 @@ def final_triggers(before, actions):
         if after is not None:
             by_id[after.get("id") if after.get("id") is not None else ("new", planned["index"])] = after
     return list(by_id.values())
-
-
-def sort_key(trigger):
-    key = trigger_key(trigger)
-    return (key[1], key[0] if key[0] is not None else -1, key[2], str(trigger.get("id")))

@@ -33,21 +33,26 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers import
 )
 
 
-def check_item(item, where):
-    """Checks that need no API call (``where`` prefixes every message)."""
+def check_values(item, where=""):
+    """Checks of the values given, whatever addresses the trigger (no API call)."""
     try:
         check_scalar_context(item.get("context"))
     except TriggerError as exc:
         raise TriggerError(where + exc.message) from None
     if item.get("title") is not None and not str(item["title"]).strip():
         raise TriggerError(where + "title must not be empty")
+    if item.get("type") in TYPES_WITHOUT_FILTER and item.get("filter_str"):
+        raise TriggerError(where + "filter_str is only valid for event triggers; %s triggers are one per template per app" % item["type"])
+
+
+def check_item(item, where):
+    """Checks that need no API call (``where`` prefixes every message)."""
+    check_values(item, where)
     trigger_type, filter_str = item.get("type"), item.get("filter_str")
     if not trigger_type or (item.get("template_id") is None and not item.get("template")):
         raise TriggerError(where + "a trigger is addressed by its key: type and template_id (or template) are required")
     if trigger_type == "event" and not filter_str:
         raise TriggerError(where + "filter_str is required when type=event (event triggers are told apart by filter_str)")
-    if trigger_type in TYPES_WITHOUT_FILTER and filter_str:
-        raise TriggerError(where + "filter_str is only valid for event triggers; %s triggers are one per template per app" % trigger_type)
 
 
 def wanted_changes(current, item, defaults):
@@ -99,11 +104,12 @@ class Planner:
         return {}
 
     def resolve(self, items):
-        """Static checks and template names -> ids, for every item; returns keyed items."""
+        """Static checks of every item, then template names -> ids; returns keyed items."""
+        for index, item in enumerate(items):
+            check_item(item, self.where(index, item))
         keyed, seen = [], {}
         for index, item in enumerate(items):
             where = self.where(index, item)
-            check_item(item, where)
             template_id = item.get("template_id")
             if template_id is None:
                 try:

@@ -43,12 +43,25 @@ def diff_view(trigger, hidden):
     return copy.deepcopy(view)
 
 
+def sort_key(trigger):
+    """Triggers ordered by type, template_id, filter_str (then id)."""
+    key = trigger_key(trigger)
+    return (key[1], key[0] if key[0] is not None else -1, key[2], str(trigger.get("id")))
+
+
+def _keyed_views(triggers, hidden):
+    labels = [key_text(trigger_key(t)) for t in triggers]
+    views = {}
+    for label, trigger in sorted(zip(labels, triggers), key=lambda pair: sort_key(pair[1])):
+        if labels.count(label) > 1:  # a key the server holds twice: tell them apart by id
+            label = "%s (id %s)" % (label, trigger.get("id"))
+        views[label] = diff_view(trigger, hidden)
+    return views
+
+
 def set_diff(before, after, hidden):
-    """The app's triggers before and after, keyed and sorted by their key."""
-    return {
-        "before": dict(sorted((key_text(trigger_key(t)), diff_view(t, hidden)) for t in before)),
-        "after": dict(sorted((key_text(trigger_key(t)), diff_view(t, hidden)) for t in after)),
-    }
+    """The app's triggers before and after, keyed by their key and sorted."""
+    return {"before": _keyed_views(before, hidden), "after": _keyed_views(after, hidden)}
 
 
 def _hide_change(field, values, hidden):

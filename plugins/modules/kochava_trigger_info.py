@@ -169,9 +169,8 @@ triggers:
       returned: always
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._engine import sort_key
 from ansible_collections.kochava.publisher.plugins.module_utils._module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_TYPE, KochavaModule
-from ansible_collections.kochava.publisher.plugins.module_utils._report import export_item, shown
+from ansible_collections.kochava.publisher.plugins.module_utils._report import export_item, shown, sort_key
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import matches_filters
 
 
