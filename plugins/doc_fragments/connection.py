@@ -16,9 +16,9 @@ options:
     description:
       - The Premium Publisher API key, sent as the C(Authentication-Key) header.
       - If not set, the value of the E(KOCHAVA_API_KEY) environment variable is used.
+        One of the two is required; without either the task fails before any call, saying where to set the key.
       - The key is never shown in results, messages, warnings, diffs or logs.
     type: str
-    required: true
   api_url:
     description:
       - Base URL of the Kochava API.

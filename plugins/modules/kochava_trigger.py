@@ -117,7 +117,7 @@ notes:
     The module re-reads first and creates only if the trigger is still missing.
   - B(Verification.) After an update the module re-reads the trigger, because the API's answer may not carry it.
     It fails, with C(changed=true), if the server does not hold the requested state.
-  - B(One engine.) This module is M(kochava.publisher.kochava_triggers) given one trigger and no purge:
+  - B(One engine.) This module is M(kochava.publisher.kochava_triggers) given one trigger and no purge, so
     matching, comparison, validation and verification are the same.
 seealso:
   - module: kochava.publisher.kochava_triggers

@@ -14,7 +14,7 @@ version_added: 1.0.0
 description:
   - Read the postback triggers of a Kochava app through the Premium Publisher API, across all pages of the list.
   - Read one trigger by O(id), or filter the full list by O(type), O(template_id), O(filter_str) and O(active).
-    Filters match as a trigger's key is matched everywhere in this collection: O(type) without case, O(filter_str) exactly.
+    Filters match as a trigger's key is matched everywhere in this collection, O(type) without case and O(filter_str) exactly.
   - RV(export) gives the listed triggers in the shape of the O(kochava.publisher.kochava_triggers#module:triggers) option
     of M(kochava.publisher.kochava_triggers), to back up, restore or clone an app's set.
 author:
@@ -96,8 +96,8 @@ export:
     - The listed triggers in exactly the shape of the O(kochava.publisher.kochava_triggers#module:triggers) option of
       M(kochava.publisher.kochava_triggers) (C(type), C(template_id), C(filter_str) for event triggers, C(title), C(active), and every
       context value the server holds), sorted by key. No C(id), C(app_id) or C(date_created), so it restores onto an emptied app or clones to another.
-    - Values of O(hidden_context_keys) show C(********), which M(kochava.publisher.kochava_triggers) refuses as a value:
-      put the real value back (for example from Ansible Vault) before applying an export.
+    - Values of O(hidden_context_keys) show C(********), which M(kochava.publisher.kochava_triggers) refuses as a value.
+      Put the real value back (for example from Ansible Vault) before applying an export.
   returned: always
   type: list
   elements: dict

@@ -186,7 +186,7 @@ RETURN = r"""
 triggers:
   description:
     - The app's triggers after the run, as the API gives them, sorted by type, template_id and filter_str.
-    - In check mode, as predicted (a trigger that would be created has RV(triggers[].id=null)).
+    - In check mode, as predicted (a trigger that would be created has C(id=null)).
     - Values of O(hidden_context_keys) show C(********).
   returned: success
   type: list
