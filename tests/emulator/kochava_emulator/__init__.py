@@ -13,7 +13,7 @@ modules are tested against the worst the real API may do; profile
 from __future__ import annotations
 
 from .errors import ApiError, DuplicateTriggerError
-from .faults import Fault
+from .faults import CHAOS_KINDS, Chaos, Fault
 from .profiles import PROFILES, Profile
 from .seed import DEMO_SEED, PACKAGED_SEEDS
 from .server import Emulator
@@ -27,6 +27,8 @@ __all__ = [
     "ApiError",
     "DuplicateTriggerError",
     "Fault",
+    "Chaos",
+    "CHAOS_KINDS",
     "DEMO_SEED",
     "PACKAGED_SEEDS",
     "PROFILES",

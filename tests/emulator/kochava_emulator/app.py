@@ -248,6 +248,19 @@ def create_app(emulator: Emulator) -> Flask:
         emulator.clear_faults()
         return json_response({"ok": True})
 
+    @app.get("/_emulator/chaos")
+    def control_chaos() -> Response:
+        return json_response({"chaos": emulator.chaos_config()})
+
+    @app.post("/_emulator/chaos")
+    def control_set_chaos() -> Response:
+        body = control_body()
+        try:
+            setting = emulator.chaos(**body)
+        except (TypeError, ValueError) as exc:
+            raise ControlError(str(exc)) from None
+        return json_response({"chaos": setting})
+
     @app.get("/_emulator/config")
     def control_config() -> Response:
         return json_response(emulator.config())

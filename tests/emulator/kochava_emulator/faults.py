@@ -12,13 +12,21 @@ Kinds, which can be combined with ``delay``:
 * ``drop``: close the TCP connection without answering; NOT applied;
 * ``apply_then_drop``: apply the request, then close the connection without
   answering (the write happened, the client never hears of it);
+* ``duplicate``: the request reaches the server twice (as when a proxy
+  retries it): applied once unseen and unanswered, then handled again and
+  answered for real (a POST then gets the duplicate answer, a DELETE 404);
 * ``delay`` alone: sleep, then handle the request normally.
+
+``skip=N`` lets the first N matching requests through untouched before the
+fault takes effect ("the third call from now"). :class:`Chaos` picks faults
+itself, per request, from a seeded random generator.
 """
 
 from __future__ import annotations
 
 import itertools
 import json as jsonlib
+import random
 import re
 import threading
 from dataclasses import dataclass, field
@@ -46,7 +54,9 @@ class Fault:
     delay: float = 0
     drop: bool = False
     apply_then_drop: bool = False
+    duplicate: bool = False
     times: int | None = 1
+    skip: int = 0
     id: int = field(default_factory=lambda: next(_ids))
 
     def __post_init__(self) -> None:
@@ -56,6 +66,8 @@ class Fault:
         self._regex = re.compile(self.path_regex) if self.path_regex is not None else None
         canned = self.status is not None or self.json is not None or self.body is not None or self.headers
         kinds = [bool(canned), bool(self.invalid_json), bool(self.drop), bool(self.apply_then_drop)]
+        if self.duplicate and any(kinds):
+            raise ValueError("duplicate cannot be combined with another answer")
         if self.invalid_json and (self.json is not None or self.body is not None):
             raise ValueError("invalid_json cannot be combined with json or body")
         if self.drop and any(kinds[:2] + kinds[3:]):
@@ -66,6 +78,8 @@ class Fault:
             raise ValueError("give json or body, not both")
         if self.times is not None and (not isinstance(self.times, int) or self.times < 1):
             raise ValueError("times must be a positive integer or None")
+        if isinstance(self.skip, bool) or not isinstance(self.skip, int) or self.skip < 0:
+            raise ValueError("skip must be a non-negative integer")
         if not isinstance(self.delay, (int, float)) or self.delay < 0:
             raise ValueError("delay must be a non-negative number of seconds")
         if self.status is not None and not 100 <= int(self.status) <= 599:
@@ -87,6 +101,8 @@ class Fault:
             return "drop"
         if self.apply_then_drop:
             return "apply_then_drop"
+        if self.duplicate:
+            return "duplicate"
         if self.invalid_json:
             return "invalid_json"
         if self.answers:
@@ -150,7 +166,9 @@ class Fault:
             "delay": self.delay,
             "drop": self.drop,
             "apply_then_drop": self.apply_then_drop,
+            "duplicate": self.duplicate,
             "times": self.times,
+            "skip": self.skip,
             "kind": self.kind,
         }
 
@@ -169,10 +187,17 @@ class FaultBook:
         return fault
 
     def take(self, method: str, path: str) -> Fault | None:
-        """Use up one application of the first fault matching the request."""
+        """Use up one application of the first fault matching the request.
+
+        A matching fault that still has ``skip`` left lets this request pass
+        (one less to skip) and the search goes on with the next fault.
+        """
         with self._lock:
-            for fault in self._faults:
+            for fault in list(self._faults):
                 if fault.matches(method, path):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     if fault.times is not None:
                         fault.times -= 1
                         if fault.times == 0:
@@ -189,3 +214,76 @@ class FaultBook:
         """Descriptions of the faults still pending."""
         with self._lock:
             return [f.describe() for f in self._faults]
+
+
+#: The kinds :class:`Chaos` picks from, in this order.
+CHAOS_KINDS = ("5xx", "429", "drop", "timeout", "apply_then_drop", "duplicate")
+#: The statuses of a ``5xx`` chaos fault.
+CHAOS_5XX = (500, 502, 503, 504)
+
+
+class Chaos:
+    """Faults picked per request from a seeded random generator.
+
+    Each API request that no injected fault matched gets, with probability
+    ``rate``, one fault of a kind drawn uniformly from ``kinds``:
+
+    * ``5xx``: a canned 500, 502, 503 or 504 (not applied);
+    * ``429``: a canned 429 with ``Retry-After: <retry_after>`` (not applied);
+    * ``drop``: the connection is closed without an answer (not applied);
+    * ``timeout``: the answer comes after ``delay`` seconds (the request is
+      then applied, after a client with a shorter timeout gave up);
+    * ``apply_then_drop``: applied, then the connection is closed;
+    * ``duplicate``: the request arrives twice (see :class:`Fault`).
+
+    The draws depend only on the seed and the order of requests, so a
+    sequential client sees the same faults on every run with the same seed.
+    """
+
+    def __init__(self, rate: float, kinds: Any = None, seed: int = 0, delay: float = 1.0, retry_after: int = 1) -> None:
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise ValueError("rate must be a number between 0 and 1")
+        kinds = tuple(CHAOS_KINDS if kinds is None else kinds)
+        unknown = [k for k in kinds if k not in CHAOS_KINDS]
+        if unknown or not kinds:
+            raise ValueError("kinds must be a non-empty list of %s" % ", ".join(CHAOS_KINDS))
+        if not isinstance(delay, (int, float)) or isinstance(delay, bool) or delay < 0:
+            raise ValueError("delay must be a non-negative number of seconds")
+        if isinstance(retry_after, bool) or not isinstance(retry_after, int) or retry_after < 0:
+            raise ValueError("retry_after must be a non-negative integer")
+        self.rate, self.kinds, self.seed, self.delay, self.retry_after = float(rate), kinds, seed, float(delay), retry_after
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        self.counts = dict.fromkeys(kinds, 0)
+
+    def pick(self, method: str, path: str) -> Fault | None:
+        """The fault for this request, or None (one or two draws per request)."""
+        with self._lock:
+            if self._random.random() >= self.rate:
+                return None
+            kind = self._random.choice(self.kinds)
+            status = self._random.choice(CHAOS_5XX) if kind == "5xx" else None
+            self.counts[kind] += 1
+        if kind == "5xx":
+            return Fault("*", path_regex=".*", status=status)
+        if kind == "429":
+            return Fault("*", path_regex=".*", status=429, headers={"Retry-After": str(self.retry_after)})
+        if kind == "drop":
+            return Fault("*", path_regex=".*", drop=True)
+        if kind == "timeout":
+            return Fault("*", path_regex=".*", delay=self.delay)
+        if kind == "apply_then_drop":
+            return Fault("*", path_regex=".*", apply_then_drop=True)
+        return Fault("*", path_regex=".*", duplicate=True)
+
+    def describe(self) -> dict:
+        """Plain-data description, with how many faults of each kind were picked so far."""
+        with self._lock:
+            return {
+                "rate": self.rate,
+                "kinds": list(self.kinds),
+                "seed": self.seed,
+                "delay": self.delay,
+                "retry_after": self.retry_after,
+                "counts": dict(self.counts),
+            }

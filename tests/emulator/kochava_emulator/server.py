@@ -10,7 +10,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from .app import create_app
 from .errors import DuplicateTriggerError
-from .faults import Fault, FaultBook
+from .faults import Chaos, Fault, FaultBook
 from .profiles import DEFAULT_PROFILE, PROFILES, get_profile
 from .seed import apply_seed, load_seed
 from .state import State, render_trigger
@@ -86,6 +86,9 @@ class Emulator:
         self.state = State()
         self.fault_book = FaultBook()
         self.request_log = RequestLog()
+        self.chaos_book: Chaos | None = None
+        self._in_flight = 0
+        self._idle = threading.Condition()
         self._overrides = {"page_size": page_size, "duplicate_status": duplicate_status, "numbers_as_strings": numbers_as_strings, "profile": profile}
         self._seed: dict = load_seed(seed)
         self._stopping = threading.Event()
@@ -158,6 +161,7 @@ class Emulator:
         settings = self._initial_settings(self._seed)
         with self.state.lock:
             self.fault_book.clear()
+            self.chaos_book = None
             self.request_log.clear()
             self.configure(**settings)
             apply_seed(self.state, self._seed)
@@ -301,13 +305,16 @@ class Emulator:
         delay: float = 0,
         drop: bool = False,
         apply_then_drop: bool = False,
+        duplicate: bool = False,
         times: int | None = 1,
+        skip: int = 0,
     ) -> Fault:
         """Queue a fault for the next ``times`` requests matching method and path.
 
         See :mod:`kochava_emulator.faults` for the kinds. ``method="*"``
         matches any method; ``path`` is exact (query ignored), ``path_regex``
-        must match the whole path.
+        must match the whole path (``".*"``: any path). ``skip=N`` lets the
+        first N matching requests through before the fault takes effect.
         """
         fault = Fault(
             method=method,
@@ -321,7 +328,9 @@ class Emulator:
             delay=delay,
             drop=drop,
             apply_then_drop=apply_then_drop,
+            duplicate=duplicate,
             times=times,
+            skip=skip,
         )
         return self.fault_book.add(fault)
 
@@ -330,5 +339,41 @@ class Emulator:
         return self.fault_book.pending()
 
     def clear_faults(self) -> None:
-        """Forget every pending fault."""
+        """Forget every pending fault (chaos stays on: ``chaos(0)`` turns it off)."""
         self.fault_book.clear()
+
+    def chaos(self, rate: float = 0.0, kinds: Iterable[str] | None = None, seed: int = 0, delay: float = 1.0, retry_after: int = 1) -> dict | None:
+        """Let the emulator pick faults itself: each API request that no injected
+        fault matched gets one with probability ``rate``, its kind drawn from
+        ``kinds`` (default every kind of ``CHAOS_KINDS``) by a generator seeded
+        with ``seed``. ``rate=0`` turns chaos off (so does ``reset()``).
+        Returns the new setting's description (None when off).
+        """
+        if rate == 0 and not isinstance(rate, bool):
+            self.chaos_book = None
+            return None
+        self.chaos_book = Chaos(rate, kinds, seed=seed, delay=delay, retry_after=retry_after)
+        return self.chaos_book.describe()
+
+    def chaos_config(self) -> dict | None:
+        """The chaos setting, with how many faults of each kind it picked so far (None when off)."""
+        book = self.chaos_book
+        return book.describe() if book is not None else None
+
+    # -- in-flight requests -------------------------------------------------------------
+    def _busy(self, step: int) -> None:
+        with self._idle:
+            self._in_flight += step
+            if self._in_flight == 0:
+                self._idle.notify_all()
+
+    @property
+    def in_flight(self) -> int:
+        """API requests being handled right now (e.g. held by a ``delay`` fault)."""
+        with self._idle:
+            return self._in_flight
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until no API request is being handled (a delayed write has landed); False on timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout=timeout)

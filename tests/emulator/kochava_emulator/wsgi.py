@@ -103,6 +103,13 @@ class FaultLogMiddleware:
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             return self.app(environ, start_response)
 
+        self.emulator._busy(+1)
+        try:
+            return self._handle(environ, start_response, path)
+        finally:
+            self.emulator._busy(-1)
+
+    def _handle(self, environ: dict, start_response: Callable, path: str) -> Iterable[bytes]:
         raw = self._read_body(environ)
         method = environ.get("REQUEST_METHOD", "GET").upper()
         in_path = _APP_IN_PATH.match(path)
@@ -122,6 +129,8 @@ class FaultLogMiddleware:
         }
 
         fault = self.emulator.fault_book.take(method, path)
+        if fault is None and self.emulator.chaos_book is not None:
+            fault = self.emulator.chaos_book.pick(method, path)
         if fault is not None:
             entry["fault"] = fault.kind
             if fault.delay:
@@ -138,6 +147,12 @@ class FaultLogMiddleware:
                 start_response(_status_line(status), headers)
                 return [payload]
 
+        if fault is not None and fault.duplicate:
+            # the first copy of the request: applied, its answer goes nowhere
+            first = dict(environ)
+            first["wsgi.input"] = io.BytesIO(raw)
+            self._run_app(first)
+            environ["wsgi.input"] = io.BytesIO(raw)
         status_line, headers, payload = self._run_app(environ)
         entry["status"] = int(status_line.split(None, 1)[0])
         entry["response"] = _parse_json(payload)
@@ -193,6 +208,9 @@ class QuietRequestHandler(WSGIRequestHandler):
     """
 
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm the
+    # body waits for the client's delayed ACK (~40 ms a request on Linux).
+    disable_nagle_algorithm = True
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Do not print an access line for each request."""
