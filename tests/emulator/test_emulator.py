@@ -257,9 +257,9 @@ def test_concurrent_creates_exactly_one_wins(emu):
 
 # -- harsh readings -----------------------------------------------------------------------
 def test_context_values_become_strings_and_defaults_are_filled(emu):
-    body = install_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 5, "my_flag": True, "off": False})
+    body = install_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 2, "my_flag": True, "off": False})
     trigger = call(emu, "POST", "/postbacks", json=body).json()["data"][0]
-    assert trigger["context"] == {"cpi_mostback_url": URL, "max_delivery_attempts": "5", "my_flag": "true", "off": "false", "deferred_for": "0"}
+    assert trigger["context"] == {"cpi_mostback_url": URL, "max_delivery_attempts": "2", "my_flag": "true", "off": "false", "deferred_for": "0"}
     assert trigger["active"] is False
     assert isinstance(trigger["date_created"], int) and isinstance(trigger["id"], int)
     assert "filter_str" not in trigger
@@ -283,7 +283,7 @@ def test_ids_are_increasing_ints_never_reused(emu):
 
 
 def test_patch_replaces_context_and_answers_without_trigger(emu):
-    body = install_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 5, "extra": "x"})
+    body = install_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 2, "extra": "x"})
     trigger_id = call(emu, "POST", "/postbacks", json=body).json()["data"][0]["id"]
     response = call(emu, "PATCH", f"/postbacks/{trigger_id}", json={"title": "v2", "active": True, "context": {"cpi_mostback_url": URL + "/v2"}})
     assert assert_envelope(response, 200)["data"] == []
@@ -695,9 +695,9 @@ def test_harsh_is_the_default_everywhere(emu):
         assert bare.config() == {"page_size": 50, "duplicate_status": 400, "numbers_as_strings": False, "profile": "harsh"}
         bare.reset()
         assert bare.profile == "harsh"
-    response = call(emu, "POST", "/postbacks", json=profile_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 5}))
+    response = call(emu, "POST", "/postbacks", json=profile_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 2}))
     trigger = envelope_of(response, 201)["data"][0]
-    assert trigger["context"] == {"cpi_mostback_url": URL, "max_delivery_attempts": "5", "deferred_for": "0"}
+    assert trigger["context"] == {"cpi_mostback_url": URL, "max_delivery_attempts": "2", "deferred_for": "0"}
     assert "filter_str" not in trigger
     patched = envelope_of(call(emu, "PATCH", f"/postbacks/{trigger['id']}", json={"title": "v2"}), 200)
     assert patched["data"] == []
@@ -707,7 +707,7 @@ def test_harsh_is_the_default_everywhere(emu):
 
 # -- each lenient behaviour ---------------------------------------------------------------------
 def test_lenient_post_answers_200_with_the_trigger_as_sent(lenient):
-    context = {"cpi_mostback_url": URL, "max_delivery_attempts": 5, "my_flag": True, "off": False, "ratio": 0.5}
+    context = {"cpi_mostback_url": URL, "max_delivery_attempts": 2, "my_flag": True, "off": False, "ratio": 0.5}
     response = call(lenient, "POST", "/postbacks", json=profile_body(context=context))
     trigger = envelope_of(response, 200)["data"][0]
     assert trigger["context"] == context  # types kept, no template default filled in
@@ -738,7 +738,7 @@ def test_lenient_event_keeps_its_filter_str(lenient):
 
 
 def test_lenient_patch_merges_and_answers_the_trigger(lenient):
-    body = profile_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 5, "extra": "x"})
+    body = profile_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 2, "extra": "x"})
     trigger_id = call(lenient, "POST", "/postbacks", json=body).json()["data"][0]["id"]
     response = call(lenient, "PATCH", f"/postbacks/{trigger_id}", json={"title": "v2", "active": True, "context": {"deferred_for": 30000}})
     answered = envelope_of(response, 200)["data"]
@@ -746,7 +746,7 @@ def test_lenient_patch_merges_and_answers_the_trigger(lenient):
     assert answered == [stored]
     assert stored["title"] == "v2" and stored["active"] is True
     # keys not sent are kept; no defaults refilled; the sent value keeps its type
-    assert stored["context"] == {"cpi_mostback_url": URL, "max_delivery_attempts": 5, "extra": "x", "deferred_for": 30000}
+    assert stored["context"] == {"cpi_mostback_url": URL, "max_delivery_attempts": 2, "extra": "x", "deferred_for": 30000}
 
 
 def test_lenient_patch_without_context_keeps_it_and_answers_the_trigger(lenient):
@@ -897,10 +897,10 @@ def test_constructor_profile_outlives_resets():
 
 
 def test_a_profile_change_does_not_rewrite_stored_triggers(emu):
-    trigger_id = call(emu, "POST", "/postbacks", json=profile_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 5})).json()["data"][0]["id"]
+    trigger_id = call(emu, "POST", "/postbacks", json=profile_body(context={"cpi_mostback_url": URL, "max_delivery_attempts": 2})).json()["data"][0]["id"]
     emu.configure(profile="lenient")
     context = call(emu, "GET", f"/apps/{APP}/postbacks/{trigger_id}").json()["data"][0]["context"]
-    assert context == {"cpi_mostback_url": URL, "max_delivery_attempts": "5", "deferred_for": "0"}
+    assert context == {"cpi_mostback_url": URL, "max_delivery_attempts": "2", "deferred_for": "0"}
 
 
 @pytest.mark.parametrize("args, status", [(["--profile", "lenient"], 200), ([], 201)])

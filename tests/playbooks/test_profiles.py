@@ -46,7 +46,7 @@ def assert_rerun_is_quiet(runner, emu, args):
 
 # -- create -------------------------------------------------------------------------------
 def test_lenient_create_is_one_post_and_rerun_is_quiet(runner, lenient):
-    context = {"cpi_mostback_url": URL, "deferred_for": 30000, "max_delivery_attempts": 5}
+    context = {"cpi_mostback_url": URL, "deferred_for": 30000, "max_delivery_attempts": 2}
     result = runner.run(MODULE, install(active=True, context=context))
     assert_ok(result)
     assert writes(lenient) == [("POST", "/postbacks")]
@@ -59,7 +59,7 @@ def test_lenient_create_is_one_post_and_rerun_is_quiet(runner, lenient):
     assert result["changed"] is True and result["trigger"]["id"] == stored[0]["id"]
 
     # the same values spelled as strings are the same values
-    assert_rerun_is_quiet(runner, lenient, install(active=True, context={"cpi_mostback_url": URL, "deferred_for": "30000", "max_delivery_attempts": "5"}))
+    assert_rerun_is_quiet(runner, lenient, install(active=True, context={"cpi_mostback_url": URL, "deferred_for": "30000", "max_delivery_attempts": "2"}))
     assert_rerun_is_quiet(runner, lenient, install(active=True, context=context))
     assert len(lenient.triggers(APP)) == 1
 
@@ -67,7 +67,7 @@ def test_lenient_create_is_one_post_and_rerun_is_quiet(runner, lenient):
 # -- update ---------------------------------------------------------------------------------
 def test_lenient_partial_context_update_keeps_the_other_keys(runner, lenient):
     trigger = seed_install(lenient, deferred_for=30000, cpi_custom_note="keep me")
-    args = {"app_id": APP, "type": "install", "template_id": TEMPLATE, "context": {"max_delivery_attempts": 5}}
+    args = {"app_id": APP, "type": "install", "template_id": TEMPLATE, "context": {"max_delivery_attempts": 2}}
 
     runner.run(MODULE, args, check=True)
     assert writes(lenient) == []
@@ -78,9 +78,9 @@ def test_lenient_partial_context_update_keeps_the_other_keys(runner, lenient):
     assert writes(lenient) == [("PATCH", "/postbacks/%d" % trigger["id"])]
     assert requests_of(lenient, "PATCH")[0]["status"] == 200
     ctx = lenient.trigger(trigger["id"])["context"]
-    assert str(ctx.pop("max_delivery_attempts")) == "5"
+    assert str(ctx.pop("max_delivery_attempts")) == "2"
     assert ctx == {"cpi_mostback_url": URL, "deferred_for": 30000, "cpi_custom_note": "keep me"}
-    assert result["changed"] is True and str(result["trigger"]["context"]["max_delivery_attempts"]) == "5"
+    assert result["changed"] is True and str(result["trigger"]["context"]["max_delivery_attempts"]) == "2"
 
     assert_rerun_is_quiet(runner, lenient, args)
 
@@ -104,7 +104,7 @@ def test_lenient_title_only_change(runner, lenient):
 
 
 def test_lenient_purge_context_converges(runner, lenient):
-    trigger = seed_install(lenient, deferred_for=30000, max_delivery_attempts=5, cpi_custom_note="drop me")
+    trigger = seed_install(lenient, deferred_for=30000, max_delivery_attempts=2, cpi_custom_note="drop me")
     args = {"app_id": APP, "type": "install", "template_id": TEMPLATE, "context": {"cpi_mostback_url": URL}, "purge_context": True}
 
     runner.run(MODULE, args, check=True)

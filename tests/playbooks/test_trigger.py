@@ -96,20 +96,20 @@ def test_title_and_active_change_keeps_context_and_reads_no_templates(runner, em
 
 def test_partial_context_update_keeps_other_keys(runner, emu):
     seed_install(emu, deferred_for=30000, cpi_custom_note="keep me")
-    args = {"app_id": APP, "type": "install", "template_id": TEMPLATE, "context": {"max_delivery_attempts": 5}}
+    args = {"app_id": APP, "type": "install", "template_id": TEMPLATE, "context": {"max_delivery_attempts": 2}}
 
     runner.run(MODULE, args, check=True)
     assert writes(emu) == [] and emu.triggers(APP)[0]["context"]["max_delivery_attempts"] == "3"
 
     result = runner.run(MODULE, args, diff=True)
     ctx = emu.triggers(APP)[0]["context"]
-    assert ctx["max_delivery_attempts"] == "5"
+    assert ctx["max_delivery_attempts"] == "2"
     assert ctx["deferred_for"] == "30000" and ctx["cpi_custom_note"] == "keep me" and ctx["cpi_mostback_url"] == URL
     patch = [e for e in emu.log if e["method"] == "PATCH"][0]
     # the complete context is sent, whatever PATCH does with it
     assert set(patch["body"]["context"]) >= {"cpi_mostback_url", "deferred_for", "cpi_custom_note", "max_delivery_attempts"}
     assert result["diff"]["before"]["context"]["max_delivery_attempts"] == "3"
-    assert str(result["diff"]["after"]["context"]["max_delivery_attempts"]) == "5"
+    assert str(result["diff"]["after"]["context"]["max_delivery_attempts"]) == "2"
 
     emu.clear_log()
     assert runner.run(MODULE, args)["changed"] is False
@@ -117,7 +117,7 @@ def test_partial_context_update_keeps_other_keys(runner, emu):
 
 
 def test_purge_context_converges(runner, emu):
-    seed_install(emu, deferred_for=30000, max_delivery_attempts=5, cpi_custom_note="drop me")
+    seed_install(emu, deferred_for=30000, max_delivery_attempts=2, cpi_custom_note="drop me")
     args = {"app_id": APP, "type": "install", "template_id": TEMPLATE, "context": {"cpi_mostback_url": URL}, "purge_context": True}
 
     runner.run(MODULE, args, check=True)

@@ -1,0 +1,507 @@
+"""Every YAML example the collection ships runs, unchanged, against the API emulator.
+
+Sources: the EXAMPLES of the four modules, the ```yaml fences of README.md, the
+``.. code-block:: yaml`` blocks of docs/docsite/rst/guide.rst, and the playbooks
+under playbooks/. Each example is run with this venv's ansible-playbook against a
+fresh emulator (the demo seed, the apps and templates of the API document), must
+succeed, and must leave in the emulator what it claims (CHECKS below).
+
+The only set-up around an example: a task list is wrapped in a play on localhost
+(with ``vault_kochava_api_key`` and ``vault_partner_token`` as play vars, standing
+in for Ansible Vault), KOCHAVA_API_URL/KOCHAVA_API_KEY point at the emulator, the
+literal production URL https://api.kochava.com becomes the emulator's URL, and a
+SETUP function may first store triggers the example addresses (by id, or to have
+something to update, purge or export). A guide block introduced by a line holding
+``playbooks/...`` shows that file: it must be the file, byte for byte.
+
+A source in which no example is found fails, so the extraction cannot silently break;
+an example without a check fails, so a new example cannot go untested.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+VENV_BIN = os.path.dirname(sys.executable)
+ANSIBLE_PLAYBOOK = os.path.join(VENV_BIN, "ansible-playbook")
+ANSIBLE_VAULT = os.path.join(VENV_BIN, "ansible-vault")
+SEED = os.path.join(ROOT, "playbooks", "files", "emulator_seed.json")
+MODULES = ["kochava_trigger", "kochava_triggers", "kochava_trigger_info", "kochava_template_info"]
+SOURCES = ["module", "readme", "guide", "playbook"]
+PROD_URL = "https://api.kochava.com"
+APP, APP17, CUSTOM, MMDSP, OPENX = 87100, 17, 3373, 2209, 2602
+URL = "https://collector.example.com"
+PARTNER_TOKEN = "example-token-5f3e9a"
+VAULT_VARS = {"vault_partner_token": PARTNER_TOKEN}  # + vault_kochava_api_key = the emulator's key
+
+
+# -- discovery ---------------------------------------------------------------------------
+class Example:
+    def __init__(self, source, where, text, path=None):
+        self.source = source
+        self.where = where  # human-readable origin
+        self.text = text
+        self.path = path  # a playbook file under playbooks/
+        self.data = yaml.safe_load(text)
+        assert isinstance(self.data, list) and self.data, "%s: not a list of plays or tasks" % where
+        self.is_play = all(isinstance(item, dict) and "hosts" in item for item in self.data)
+        first = self.data[0].get("name", "") if isinstance(self.data[0], dict) else ""
+        self.id = "%s:%s" % (source, os.path.relpath(path, os.path.join(ROOT, "playbooks")) if path else first)
+
+
+def module_examples():
+    found = []
+    for name in MODULES:
+        module = importlib.import_module("ansible_collections.kochava.publisher.plugins.modules." + name)
+        if module.EXAMPLES.strip():
+            found.append(Example("module", "%s EXAMPLES" % name, module.EXAMPLES))
+    return found
+
+
+def readme_examples():
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    blocks = re.findall(r"^```ya?ml\n(.*?)^```", text, flags=re.M | re.S)
+    return [Example("readme", "README.md yaml block %d" % i, block) for i, block in enumerate(blocks, 1)]
+
+
+def guide_blocks():
+    """(line number, text, the file it shows or None) of every yaml code-block of the guide."""
+    with open(os.path.join(ROOT, "docs", "docsite", "rst", "guide.rst")) as f:
+        lines = f.read().split("\n")
+    blocks = []
+    for i, line in enumerate(lines):
+        match = re.match(r"^(\s*)\.\. code-block:: ya?ml\s*$", line)
+        if not match:
+            continue
+        indent = len(match.group(1))
+        j = i + 1
+        while j < len(lines) and re.match(r"^\s+:\w[\w-]*:", lines[j]):  # directive options
+            j += 1
+        body = []
+        for k in range(j, len(lines)):
+            text = lines[k]
+            if text.strip() and len(text) - len(text.lstrip()) <= indent:
+                break
+            body.append(text)
+        while body and not body[-1].strip():
+            body.pop()
+        while body and not body[0].strip():
+            body.pop(0)
+        width = min(len(b) - len(b.lstrip()) for b in body if b.strip())
+        code = "\n".join(b[width:] for b in body) + "\n"
+        previous = next((lines[k] for k in range(i - 1, -1, -1) if lines[k].strip()), "")
+        shown = re.match(r"^\s*``(playbooks/[^`]+)``:\s*$", previous)
+        blocks.append((i + 1, code, shown.group(1) if shown else None))
+    return blocks
+
+
+def guide_examples():
+    return [Example("guide", "guide.rst line %d" % line, code) for line, code, shown in guide_blocks() if shown is None]
+
+
+def playbook_examples():
+    found = []
+    for dirpath, _dirs, files in os.walk(os.path.join(ROOT, "playbooks")):
+        for name in sorted(files):
+            path = os.path.join(dirpath, name)
+            if not name.endswith((".yml", ".yaml")):
+                continue
+            with open(path) as f:
+                text = f.read()
+            data = yaml.safe_load(text)
+            if isinstance(data, list) and data and all(isinstance(p, dict) and "hosts" in p for p in data):
+                found.append(Example("playbook", os.path.relpath(path, ROOT), text, path=path))
+    return found
+
+
+DISCOVER = {"module": module_examples, "readme": readme_examples, "guide": guide_examples, "playbook": playbook_examples}
+
+
+def all_examples():
+    return [example for source in SOURCES for example in DISCOVER[source]()]
+
+
+EXAMPLES = all_examples()
+
+
+# -- running -----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def demo_emulator():
+    from kochava_emulator import Emulator
+
+    with Emulator(seed=SEED) as server:
+        yield server
+
+
+@pytest.fixture
+def emu(demo_emulator):
+    demo_emulator.reset()
+    return demo_emulator
+
+
+def registers(tasks):
+    names = []
+    for task in tasks or []:
+        if not isinstance(task, dict):
+            continue
+        if task.get("register"):
+            names.append(task["register"])
+        for section in ("block", "rescue", "always"):
+            names += registers(task.get(section))
+    return names
+
+
+def environment(emu, tmp_path, key=None):
+    env = dict(os.environ)
+    for name in list(env):
+        if name.startswith(("KOCHAVA_", "ANSIBLE_")):
+            del env[name]
+    env.update(
+        ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"),
+        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_FORCE_COLOR="0",
+        ANSIBLE_RETRY_FILES_ENABLED="0",
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
+        KOCHAVA_API_URL=emu.url,
+        KOCHAVA_API_KEY=key or emu.demo_key,
+    )
+    return env
+
+
+def playbook(cmd, env, cwd):
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, *cmd], env=env, cwd=str(cwd), capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, "ansible-playbook failed (%d):\n%s\n%s" % (proc.returncode, proc.stdout[-6000:], proc.stderr[-3000:])
+    assert "failed=0" in proc.stdout and "unreachable=0" in proc.stdout, proc.stdout[-6000:]
+    return proc
+
+
+def run_example(example, emu, tmp_path):
+    """Run a README/guide/module example; returns (its registered results, the run)."""
+    data = yaml.safe_load(example.text.replace(PROD_URL, emu.url))
+    if example.is_play:
+        plays = data
+        names = [n for play in plays for section in ("pre_tasks", "tasks", "post_tasks") for n in registers(play.get(section))]
+    else:
+        plays = [{"name": "example", "hosts": "localhost", "gather_facts": False, "vars": dict(VAULT_VARS, vault_kochava_api_key=emu.demo_key), "tasks": data}]
+        names = registers(data)
+    dump = str(tmp_path / "registered.json")
+    content = "{{ {%s} | to_json }}" % ", ".join("%r: (%s | default(None))" % (n, n) for n in names)
+    plays.append(
+        {
+            "name": "save the registered results",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": [{"ansible.builtin.copy": {"content": content, "dest": dump}, "check_mode": False, "diff": False}],
+        }
+    )
+    path = tmp_path / "example.yml"
+    path.write_text(yaml.safe_dump(plays, sort_keys=False))
+    inventory = tmp_path / "hosts.ini"
+    inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+    proc = playbook(["-i", str(inventory), str(path)], environment(emu, tmp_path), tmp_path)
+    with open(dump) as f:
+        return json.load(f), proc
+
+
+# -- what each example claims ------------------------------------------------------------
+def by_key(emu, app):
+    return {(t["type"], t["template_id"], t.get("filter_str") or ""): t for t in emu.triggers(app)}
+
+
+def writes(emu):
+    return [(e["method"], e["path"]) for e in emu.log if e["method"] in ("POST", "PATCH", "DELETE")]
+
+
+def find_task(example, name):
+    for task in example.data:
+        for candidate in [task] + list(task.get("block", [])):
+            if candidate.get("name") == name:
+                return candidate
+    raise AssertionError("no task %r in %s" % (name, example.where))
+
+
+def seed(emu, app=APP, type="install", template_id=CUSTOM, title="Seeded", filter_str=None, context=None, **extra):
+    return emu.add_trigger(app, type=type, template_id=template_id, title=title, filter_str=filter_str, context=context or {"cpi_mostback_url": URL + "/seeded"}, **extra)
+
+
+def setup_module_trigger(emu):
+    # The example addresses trigger 689966 (the document's PATCH example) by id.
+    seed(emu, title="Install Custom Postback", context={"cpi_mostback_url": URL + "/ingest"}, active=True, id=689966)
+
+
+def check_module_trigger(emu, reg, example, tmp_path):
+    triggers = by_key(emu, APP)
+    install = emu.trigger(689966)
+    assert install["app_id"] == APP and install["active"] is False  # deactivated by id
+    assert install["context"]["cpi_mostback_url"] == URL + "/ingest"
+    assert ("event", CUSTOM, "Purchase") not in triggers  # created, then removed
+    assert triggers[("click", CUSTOM, "")]["context"]["cpi_jumptap_app_id"] == "17"
+    methods = [m for m, _ in writes(emu)]
+    assert methods.count("POST") == 2 and methods.count("DELETE") == 1  # the install was matched by key, not created
+
+
+def check_module_triggers(emu, reg, example, tmp_path):
+    created = reg["postbacks"]["plan"]["create"]
+    assert sorted(e["key"]["type"] for e in created) == ["click", "event", "install"] and all(e["applied"] for e in created)
+    planned = reg["planned"]
+    assert planned["changed"] and sorted(e["key"]["type"] for e in planned["plan"]["delete"]) == ["click", "event"]
+    assert not any(e["applied"] for section in planned["plan"].values() for e in section)
+    triggers = by_key(emu, APP)
+    assert set(triggers) == {("install", CUSTOM, ""), ("click", CUSTOM, "")}
+    assert triggers[("install", CUSTOM, "")]["title"] == "Install Custom Postback"
+    assert triggers[("install", CUSTOM, "")]["context"]["cpi_mostback_url"] == URL + "/install?token=example-token"
+    assert triggers[("click", CUSTOM, "")]["context"]["deferred_for"] == "30000"
+
+
+def setup_module_trigger_info(emu):
+    seed(emu, type="event", filter_str="Purchase", title="Purchase Postback", active=True)
+    seed(emu, type="event", filter_str="Purchase", title="Inactive", template_id=MMDSP, context={"cpi_jumptap_mostback_url": URL})
+
+
+def check_module_trigger_info(emu, reg, example, tmp_path):
+    assert sorted(t["id"] for t in reg["all_triggers"]["triggers"]) == sorted(t["id"] for t in emu.triggers(APP))
+    purchase = [t for t in emu.triggers(APP) if t["template_id"] == CUSTOM]
+    assert [t["id"] for t in reg["purchase"]["triggers"]] == [purchase[0]["id"]]
+    app_of_one = find_task(example, "One trigger by id")["kochava.publisher.kochava_trigger_info"]["app_id"]
+    held = emu.trigger(54636)
+    assert [t["id"] for t in reg["one"]["triggers"]] == ([54636] if held and held["app_id"] == app_of_one else [])
+    assert {t["context"]["cpi_mostback_url"] for t in reg["exported"]["export"] if "cpi_mostback_url" in t["context"]} == {"********"}
+    assert writes(emu) == []
+
+
+def setup_module_template_info(emu):
+    # An mmDSP trigger without its required postback URL: the template is pending setup.
+    seed(emu, template_id=MMDSP, title="mmDSP", context={"cpi_mostback_url": URL})
+
+
+def check_module_template_info(emu, reg, example, tmp_path):
+    assert sorted(t["id"] for t in reg["templates"]["templates"]) == sorted([CUSTOM, MMDSP, OPENX])
+    assert [t["name"] for t in reg["custom"]["templates"]] == ["Custom Postback"]
+    assert [t["id"] for t in reg["pending"]["templates"]] == [MMDSP]
+    assert writes(emu) == []
+
+
+def setup_stray_click(emu):
+    seed(emu, type="click", title="Old Click Postback")
+
+
+def check_readme_set(emu, reg, example, tmp_path):
+    triggers = by_key(emu, APP)
+    assert set(triggers) == {("install", CUSTOM, ""), ("event", CUSTOM, "Purchase")}
+    assert triggers[("event", CUSTOM, "Purchase")]["context"]["max_delivery_attempts"] == "2"
+    assert [e["title"] for e in reg["postbacks"]["plan"]["delete"]] == ["Old Click Postback"]
+
+
+def check_readme_one(emu, reg, example, tmp_path):
+    triggers = by_key(emu, APP)
+    assert set(triggers) == {("event", CUSTOM, "Purchase")}
+    purchase = triggers[("event", CUSTOM, "Purchase")]
+    assert purchase["active"] is True and purchase["context"]["max_delivery_attempts"] == "2"
+
+
+def check_guide_start(emu, reg, example, tmp_path):
+    triggers = by_key(emu, APP)
+    assert set(triggers) == {("install", CUSTOM, ""), ("event", CUSTOM, "Purchase")}
+    assert triggers[("event", CUSTOM, "Purchase")]["context"]["max_delivery_attempts"] == "2"
+    assert CUSTOM in [t["id"] for t in reg["templates"]["templates"]]
+
+
+def setup_guide_set(emu):
+    seed(emu, type="event", filter_str="Refund", title="Refund Postback")
+    seed(emu, type="click", title="Click Postback")
+    seed(emu, type="event", filter_str="Purchase", title="Purchase Postback", context={"cpi_mostback_url": URL + "/purchase"})
+
+
+def check_guide_set(emu, reg, example, tmp_path):
+    triggers = by_key(emu, APP)
+    assert set(triggers) == {("install", CUSTOM, ""), ("event", CUSTOM, "Purchase")}
+    purchase = triggers[("event", CUSTOM, "Purchase")]
+    assert purchase["active"] is True and purchase["context"]["deferred_for"] == "30000" and purchase["context"]["max_delivery_attempts"] == "2"
+    plan = reg["postbacks"]["plan"]
+    assert sorted(e["title"] for e in plan["delete"]) == ["Click Postback", "Refund Postback"]
+    assert [e["title"] for e in plan["update"]] == ["Purchase Postback"] and [e["title"] for e in plan["create"]] == ["Install Custom Postback"]
+    methods = [m for m, _ in writes(emu)]
+    assert methods == sorted(methods, key=["PATCH", "POST", "DELETE"].index)  # updates, creates, deletes
+
+
+def setup_guide_export(emu):
+    seed(emu, title="Install Custom Postback", active=True)
+    seed(emu, type="event", filter_str="Purchase", template_id=MMDSP, title="mmDSP Purchase", context={"cpi_jumptap_mostback_url": URL + "/mmdsp"})
+
+
+def check_guide_export(emu, reg, example, tmp_path):
+    with open(tmp_path / "app87100-triggers.yml") as f:
+        kept = yaml.safe_load(f)
+    assert kept == reg["backup"]["export"] and len(kept) == 2
+    assert all(path.endswith("/postbacks") or "/apps/17/" in path for _, path in writes(emu)), writes(emu)  # the restore changed nothing
+    clone = by_key(emu, APP17)
+    assert clone[("event", MMDSP, "Purchase")]["context"]["cpi_jumptap_mostback_url"] == URL + "/mmdsp"
+    assert clone[("install", OPENX, "")]["id"] == 54636  # left alone
+
+
+def check_guide_hidden(emu, reg, example, tmp_path):
+    install = by_key(emu, APP)[("install", CUSTOM, "")]
+    assert install["context"]["cpi_mostback_url"] == "%s/install?token=%s" % (URL, PARTNER_TOKEN)
+    shown = json.dumps(reg["postbacks"])
+    assert PARTNER_TOKEN not in shown and "********" in shown
+
+
+def check_demo(emu, reg, example, tmp_path):
+    triggers = by_key(emu, APP)
+    assert set(triggers) == {("install", CUSTOM, ""), ("event", CUSTOM, "Purchase")}
+    assert triggers[("event", CUSTOM, "Purchase")]["context"]["cpi_mostback_url"] == URL + "/purchase/v2"
+    methods = [m for m, _ in writes(emu)]
+    assert methods.count("POST") == 3 and methods.count("PATCH") == 1 and methods.count("DELETE") == 1
+
+
+def check_multi_app(emu, reg, example, tmp_path):
+    apps = {APP: by_key(emu, APP), APP17: by_key(emu, APP17)}
+    assert set(apps[APP]) == {("install", CUSTOM, ""), ("event", CUSTOM, "Purchase")}
+    assert set(apps[APP17]) == {("install", OPENX, ""), ("event", MMDSP, "Purchase")}
+    openx = apps[APP17][("install", OPENX, "")]
+    assert openx["id"] == 54636 and openx["active"] is True  # the document's trigger, adopted and completed
+    assert openx["context"]["cpi_openxperformance_mostback_url"] == URL + "/17/openx"
+
+
+SETUP = {
+    "module:Set the connection options once for every kochava.publisher module": setup_module_trigger,
+    "module:All triggers of an app (every page)": setup_module_trigger_info,
+    "module:Every template available to the app": setup_module_template_info,
+    "readme:Postback triggers of app 87100": setup_stray_click,
+    "guide:App 87100 has exactly these triggers": setup_guide_set,
+    "guide:Export app 87100's set": setup_guide_export,
+}
+CHECKS = {
+    "module:Set the connection options once for every kochava.publisher module": check_module_trigger,
+    "module:The whole postback set of app 87100; triggers not listed are deleted": check_module_triggers,
+    "module:All triggers of an app (every page)": check_module_trigger_info,
+    "module:Every template available to the app": check_module_template_info,
+    "readme:Postback triggers of app 87100": check_readme_set,
+    "readme:One postback trigger of app 87100": check_readme_one,
+    "guide:Postback triggers as code": check_guide_start,
+    "guide:App 87100 has exactly these triggers": check_guide_set,
+    "guide:Export app 87100's set": check_guide_export,
+    "guide:An install postback whose URL carries a partner token": check_guide_hidden,
+    "playbook:demo.yml": check_demo,
+    "playbook:multi_app/site.yml": check_multi_app,
+}
+
+
+# -- the tests ---------------------------------------------------------------------------
+@pytest.mark.parametrize("source", SOURCES)
+def test_every_source_has_examples(source):
+    found = DISCOVER[source]()
+    assert found, "no YAML example found in the %s source: the extraction is broken" % source
+    if source == "module":
+        assert sorted(e.where.split()[0] for e in found) == sorted(MODULES)
+
+
+def test_every_example_is_checked():
+    ids = [e.id for e in EXAMPLES]
+    assert len(ids) == len(set(ids)), "two examples share a first name: %s" % ids
+    unchecked = [e.id for e in EXAMPLES if e.id not in CHECKS]
+    assert not unchecked, "examples without a check in CHECKS: %s" % unchecked
+    stale = sorted(set(CHECKS) - set(ids))
+    assert not stale, "checks of examples that no longer exist: %s" % stale
+
+
+@pytest.mark.parametrize("shown", [shown for _line, _code, shown in guide_blocks() if shown], ids=str)
+def test_guide_shows_the_files_as_they_are(shown):
+    code = {s: c for _line, c, s in guide_blocks() if s}[shown]
+    with open(os.path.join(ROOT, shown)) as f:
+        assert code == f.read(), "the guide's copy of %s differs from the file" % shown
+
+
+def test_guide_shows_the_multi_app_layout():
+    shown = {s for _line, _code, s in guide_blocks() if s}
+    assert "playbooks/multi_app/site.yml" in shown and "playbooks/multi_app/collections/requirements.yml" in shown
+
+
+def test_examples_use_only_documented_values():
+    """Select values, apps and templates as the API document shows them."""
+    allowed = {"max_delivery_attempts": {0, 1, 2, 3}, "deferred_for": {0, 30000}}
+    bad = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in allowed and str(value).isdigit() and int(value) not in allowed[key]:
+                    bad.append((where, key, value))
+                if key == "app_id" and isinstance(value, int) and value not in (APP, APP17):
+                    bad.append((where, key, value))
+                if key == "template_id" and isinstance(value, int) and value not in (CUSTOM, MMDSP, OPENX):
+                    bad.append((where, key, value))
+                walk(value, where)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, where)
+
+    for example in EXAMPLES:
+        walk(example.data, example.where)
+    for path in ("inventory/group_vars/kochava_apps.yml", "inventory/host_vars/app87100/triggers.yml", "inventory/host_vars/app17/triggers.yml"):
+        with open(os.path.join(ROOT, "playbooks", "multi_app", path)) as f:
+            walk(yaml.safe_load(f), path)
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.source != "playbook"], ids=lambda e: e.id)
+def test_example_runs(example, emu, tmp_path):
+    assert example.id in CHECKS, "no check for %s" % example.id
+    if example.id in SETUP:
+        SETUP[example.id](emu)
+    emu.clear_log()
+    registered, _proc = run_example(example, emu, tmp_path)
+    CHECKS[example.id](emu, registered, example, tmp_path)
+
+
+def test_demo_playbook(emu, tmp_path):
+    """playbooks/demo.yml as `make demo` runs it."""
+    example = next(e for e in EXAMPLES if e.id == "playbook:demo.yml")
+    env = environment(emu, tmp_path)
+    playbook(["-i", os.path.join(ROOT, "playbooks", "inventory.ini"), example.path], env, ROOT)
+    CHECKS[example.id](emu, {}, example, tmp_path)
+
+
+def test_multi_app_project(emu, tmp_path):
+    """playbooks/multi_app as an AWX project: app 17's own key from an encrypted host_vars file,
+    the shared key (here valid on app 87100 only) from KOCHAVA_API_KEY; a check-mode gate, then the run."""
+    example = next(e for e in EXAMPLES if e.id == "playbook:multi_app/site.yml")
+    project = tmp_path / "project"
+    shutil.copytree(os.path.join(ROOT, "playbooks", "multi_app"), str(project))
+    os.chmod(str(project), 0o755)  # ansible.cfg in a world-writable directory would be ignored
+    password = tmp_path / "vault-password"
+    password.write_text("example-vault-password\n")
+    vault = project / "inventory" / "host_vars" / "app17" / "vault.yml"
+    vault.write_text("kochava_api_key: app17-only-key-1111\n")
+    env = environment(emu, tmp_path, key="app87100-only-key")
+    subprocess.run([ANSIBLE_VAULT, "encrypt", "--vault-password-file", str(password), str(vault)], env=env, check=True, capture_output=True)
+    assert vault.read_text().startswith("$ANSIBLE_VAULT;")
+    emu.add_key("app87100-only-key", [APP])
+
+    gate = playbook(["site.yml", "--check", "--diff", "--vault-password-file", str(password)], env, project)
+    assert writes(emu) == [], writes(emu)
+    assert re.search(r"^forks = 10$", (project / "ansible.cfg").read_text(), flags=re.M)
+    assert "create ['mmDSP Purchase'], update ['OpenX Performance']" in gate.stdout
+
+    playbook(["site.yml", "--vault-password-file", str(password)], env, project)
+    CHECKS[example.id](emu, {}, example, tmp_path)
+    emu.clear_log()
+    playbook(["site.yml", "--vault-password-file", str(password)], env, project)
+    assert writes(emu) == [], "the second run changed something: %s" % writes(emu)
+
+
+def test_every_playbook_is_tested():
+    assert sorted(e.id for e in EXAMPLES if e.source == "playbook") == ["playbook:demo.yml", "playbook:multi_app/site.yml"]
