@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import pytest
+from kochava_reference import ReferenceApi
 
 from ansible_collections.kochava.publisher.plugins.module_utils._client import KochavaClient
 from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_set, run_single
 from ansible_collections.kochava.publisher.plugins.module_utils._report import export_item, sort_key
-
-from kochava_reference import ReferenceApi
 
 KEY = "F5BC0519-8415-4720-925F-35EBCCFAB2ED"  # the document's sample key
 URL = "https://collector.example.com/ingest"
