@@ -12,7 +12,10 @@ name: task_timer
 type: aggregate
 short_description: Record each task's wall time (benchmark only)
 description:
-  - Writes a JSON list of {name, seconds, changed, failed} to the file named by E(TASK_TIMER_OUT).
+  - Writes a JSON list of {name, seconds, start, end, changed, failed, items} to the file named by E(TASK_TIMER_OUT).
+  - O(start) and O(end) are epoch seconds (to attribute the API emulator's log entries to tasks); O(items) holds, for a task
+    with a loop, one {seconds, end, changed, failed} per item, O(seconds) being the time since the previous item's result
+    (or since the task started).
 requirements:
   - enabled in ANSIBLE_CALLBACKS_ENABLED
 """
@@ -34,16 +37,40 @@ class CallbackModule(CallbackBase):
         super().__init__()
         self.records = []
         self.started = None
+        self.started_epoch = None
+        self.last = None
+        self.items = []
         self.name = None
 
     def v2_playbook_on_task_start(self, task, is_conditional):
-        self.started = time.perf_counter()
+        self.started = self.last = time.perf_counter()
+        self.started_epoch = time.time()
+        self.items = []
         self.name = task.get_name()
 
     def _done(self, result, failed):
         self.records.append(
-            {"name": self.name, "seconds": time.perf_counter() - self.started, "changed": bool(result._result.get("changed")), "failed": failed}
+            {
+                "name": self.name,
+                "seconds": time.perf_counter() - self.started,
+                "start": self.started_epoch,
+                "end": time.time(),
+                "changed": bool(result._result.get("changed")),
+                "failed": failed,
+                "items": self.items,
+            }
         )
+
+    def _item(self, result, failed):
+        now = time.perf_counter()
+        self.items.append({"seconds": now - self.last, "end": time.time(), "changed": bool(result._result.get("changed")), "failed": failed})
+        self.last = now
+
+    def v2_runner_item_on_ok(self, result):
+        self._item(result, False)
+
+    def v2_runner_item_on_failed(self, result):
+        self._item(result, True)
 
     def v2_runner_on_ok(self, result):
         self._done(result, False)
