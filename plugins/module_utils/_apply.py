@@ -19,7 +19,8 @@ from ansible_collections.kochava.publisher.plugins.module_utils._client import (
     KochavaUncertainWriteError,
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._plan import wanted_changes
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError, find_by_key, key_text
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError, find_by_key, key_text, trigger_key
+from ansible_collections.kochava.publisher.plugins.module_utils._trust import foreign
 
 WRITE_ORDER = ("update", "create", "delete")
 
@@ -31,6 +32,7 @@ class Applier:
         self.planner = planner
         self.reader = planner.reader
         self.client = planner.reader.client
+        self.notes = []  # recoveries the user should hear of (a lost answer, a duplicate answer)
 
     def apply(self, actions):
         """Send every write; then re-read once what the answers did not show."""
@@ -61,6 +63,7 @@ class Applier:
             except KochavaDuplicateError:
                 # Created concurrently, or by an earlier attempt whose answer was lost.
                 existing = self.find(key)
+                self.note(key, existing, "the API answered that the trigger already exists")
                 if existing is None:
                     raise TriggerError(
                         "the API answered that trigger %s already exists, but no trigger of app %s has that key" % (key_text(key), self.reader.app_id),
@@ -71,6 +74,7 @@ class Applier:
                 # Never resend blindly: look first, create only if still missing.
                 may_have_created = True
                 existing = self.find(key)
+                self.note(key, existing, "the outcome was unknown (%s)" % exc)
                 if existing is not None:
                     return self.adopt(planned, existing, True)
                 if attempt + 1 >= policy.max_attempts:
@@ -81,9 +85,15 @@ class Applier:
                 continue
             planned["applied"] = True
             planned["after"] = created
-            planned["reread"] = created is None or bool(self.problems(planned, created))
+            # Trust the answer only if it shows this very trigger in the requested state.
+            usable = created is not None and not foreign(created, self.reader.app_id) and trigger_key(created) == key
+            planned["reread"] = not usable or bool(self.problems(planned, created))
             return None
         return None  # pragma: no cover (the loop returns or raises)
+
+    def note(self, key, existing, what):
+        found = "found it on re-read and adopted it instead of creating it again" if existing else "did not find it on re-read"
+        self.notes.append("%s for trigger %s: %s; %s" % (self.client.where("POST", "/postbacks"), key_text(key), what, found))
 
     def adopt(self, planned, existing, written):
         """The trigger exists after all: converge it instead of creating it."""

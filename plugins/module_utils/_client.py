@@ -40,6 +40,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._transport impor
     refuse_redirect,
     status_text,
 )
+from ansible_collections.kochava.publisher.plugins.module_utils._trust import trusted
 
 DEFAULT_API_URL = 'https://api.kochava.com'
 MISSING_KEY = 'api_key is required: set it in the task, in module_defaults for group/kochava.publisher.kochava, or in the KOCHAVA_API_KEY environment variable'
@@ -177,8 +178,9 @@ class KochavaClient(object):
         return self.get_all('/apps/%s/postbacks/%s' % (_segment(app_id), suffix), kind='template')
 
     def list_triggers(self, app_id):
-        """Every postback trigger of an app, all pages."""
-        return self.get_all('/apps/%s/postbacks' % _segment(app_id), kind='trigger')
+        """Every postback trigger of an app, all pages; each one of that app, with its key fields."""
+        path = '/apps/%s/postbacks' % _segment(app_id)
+        return trusted(self.get_all(path, kind='trigger'), app_id, self.where('GET', path))
 
     def get_trigger(self, app_id, trigger_id):
         """One trigger, or None when the API says 404 or answers no data."""
@@ -187,7 +189,8 @@ class KochavaClient(object):
             envelope = self.request('GET', path, kind='trigger')
         except KochavaNotFoundError:
             return None
-        return _pick(envelope, trigger_id)
+        data = trusted(envelope['data'], app_id, self.where('GET', path), wanted_id=trigger_id)
+        return data[0] if data else None
 
     def create_trigger(self, payload):
         """POST /postbacks; the created trigger, or None when the answer carried none."""

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+from urllib.parse import urlsplit
 
 from ansible_collections.kochava.publisher.plugins.module_utils._redact import MASK
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import (
@@ -24,9 +25,20 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers import
 # The API document: context.cpi_<network>_mostback_url, for example cpi_mostback_url.
 # A network name is one lower-case alphanumeric word (cpi_openxperformance_...), or none.
 DESTINATION_KEY_RE = re.compile(r"^cpi_(?:[a-z0-9]+_)?mostback_url$")
-_URL_RE = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 # What Ansible puts in place of a no_log value; neither may be written back.
 PLACEHOLDERS = (MASK, "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER")
+
+
+def is_http_url(text):
+    """An absolute http(s) URL with a host name and no blank anywhere (what the API accepts)."""
+    if any(char.isspace() or not char.isprintable() for char in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        host, _port = parts.hostname, parts.port  # .port raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host)
 
 
 def check_scalar_context(context):
@@ -91,7 +103,7 @@ def validate_context(template, given, resulting, creating, allow_unknown):
         if key not in given and not creating:
             continue
         url = canonical(resulting.get(key))
-        if url and not _URL_RE.match(url):
+        if url and not is_http_url(url):
             problems.append("context.%s must be an http(s) URL, got %r" % (key, resulting.get(key)))
     if problems:
         raise TriggerError("; ".join(sorted(set(problems), key=problems.index)))

@@ -25,17 +25,15 @@ ITEM_OPTIONS = ("type", "template_id", "template", "filter_str", "title", "activ
 def run_plan(planner, actions, check_mode):
     """Apply ``actions`` unless in check mode; a failure carries what was done."""
     if check_mode:
-        return
+        return []
+    applier = Applier(planner)
     try:
-        Applier(planner).apply(actions)
-    except TriggerError as exc:
-        exc.changed = exc.changed or any(a["applied"] for a in actions)
-        exc.actions = actions
+        applier.apply(actions)
+    except Exception as exc:  # a Kochava or trigger error part-way: say what was done
+        exc.changed = getattr(exc, "changed", False) or any(a["applied"] for a in actions)
+        exc.actions, exc.notes = actions, applier.notes
         raise
-    except Exception as exc:  # a Kochava error part-way: say what was done
-        exc.changed = any(a["applied"] for a in actions)
-        exc.actions = actions
-        raise
+    return applier.notes
 
 
 def run_set(client, params, check_mode=False):
@@ -46,9 +44,10 @@ def run_set(client, params, check_mode=False):
     items = [dict((option, item.get(option)) for option in ITEM_OPTIONS) for item in params["triggers"]]
     actions = planner.plan(items, purge=params.get("purge"), max_deletes=params.get("max_deletes"))
     before = list(reader.triggers())
-    run_plan(planner, actions, check_mode)
+    notes = run_plan(planner, actions, check_mode)
     after = final_triggers(before, actions)
     return {
+        "notes": notes,
         "changed": any(a["action"] != "unchanged" for a in actions) if check_mode else any(a["applied"] for a in actions),
         "triggers": [shown(t, hidden) for t in sorted(after, key=sort_key)],
         "plan": plan_report(actions, hidden),
@@ -73,10 +72,11 @@ def run_single(client, params, check_mode=False):
         item = addressed_item(reader, item, found)
         current = [found]
     actions = planner.plan([item], current=current)
-    run_plan(planner, actions, check_mode)
+    notes = run_plan(planner, actions, check_mode)
     planned = actions[0]
     changed = planned["action"] != "unchanged" if check_mode else planned["applied"]
     return {
+        "notes": notes,
         "changed": changed,
         "trigger": shown(planned["after"], hidden) or {},
         "diff": {"before": diff_view(planned["before"], hidden), "after": diff_view(planned["after"], hidden)},

@@ -123,6 +123,11 @@ class AnswerReader(object):
         return envelope
 
 
+# 50,000 triggers at the API's 50 a page: far more than an app holds, and a bound
+# on an answer whose nextToken never ends.
+MAX_PAGES = 1000
+
+
 def read_all_pages(get_page, shown_path):
     """``data`` of every page: ``get_page(params)`` returns one envelope; follows ``nextToken`` with ``pageToken``.
 
@@ -133,10 +138,16 @@ def read_all_pages(get_page, shown_path):
     seen = set()
     while True:
         envelope = get_page(params)
+        if envelope['data'] is None:
+            raise KochavaResponseError('GET %s answered data: null where the API document gives a list' % shown_path, 'GET', shown_path, 200)
         items.extend(envelope['data'])
         token = envelope.get('nextToken')
         if not token:
             return items
+        if len(seen) + 1 >= MAX_PAGES:
+            raise KochavaResponseError(
+                'GET %s answered more than %d pages; stopping (a pagination that never ends?)' % (shown_path, MAX_PAGES), 'GET', shown_path, 200
+            )
         if token in seen:
             raise KochavaResponseError(
                 'GET %s answered HTTP 200 with a nextToken it already gave (pagination loop) after %d pages' % (shown_path, len(seen) + 1),

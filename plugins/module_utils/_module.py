@@ -9,6 +9,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import math
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.kochava.publisher.plugins.module_utils._client import (
@@ -19,12 +21,13 @@ from ansible_collections.kochava.publisher.plugins.module_utils._client import (
     KochavaClient,
     KochavaError,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._context import hidden_values
+from ansible_collections.kochava.publisher.plugins.module_utils._context import hidden_values, is_http_url
 from ansible_collections.kochava.publisher.plugins.module_utils._redact import redact
 from ansible_collections.kochava.publisher.plugins.module_utils._report import plan_report, shown
 from ansible_collections.kochava.publisher.plugins.module_utils._schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TYPES, TriggerError
 
+MAX_TIMEOUT = 86400
 MISSING_KEY = "api_key is required: set it in the task, in module_defaults for group/kochava.publisher.kochava, or in the KOCHAVA_API_KEY environment variable"
 
 CONNECTION_ARGUMENT_SPEC = dict(
@@ -53,6 +56,22 @@ TRIGGER_FIELDS = dict(
 )
 
 
+def connection_problem(params):
+    """What is wrong with the connection options, or None (checked before any call)."""
+    key = params["api_key"]
+    if not (key.isascii() and key.isprintable()) or any(char.isspace() for char in key):
+        # never quote the key: it is secret even when malformed
+        return "api_key must be printable ASCII without blanks (check for a trailing newline or stray characters); it is sent as the Authentication-Key header"
+    if not is_http_url(params["api_url"] or ""):
+        return "api_url must be an http(s) URL with a host name, like %s; got %r" % (DEFAULT_API_URL, params["api_url"])
+    timeout = params["timeout"]
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        return "timeout must be a number of seconds more than 0 and at most %d, got %s" % (MAX_TIMEOUT, timeout)
+    if params["max_retries"] < 0:
+        return "max_retries must be zero or more, got %s" % params["max_retries"]
+    return None
+
+
 class KochavaModule(AnsibleModule):
     """AnsibleModule with the connection options, a client built from them,
     and every secret (the key, hidden context values) masked in what it says."""
@@ -68,15 +87,13 @@ class KochavaModule(AnsibleModule):
         if not self.params["api_key"] or not self.params["api_key"].strip():
             self.fail_json(msg=MISSING_KEY)
         self.add_secrets([self.params["api_key"]])
+        problem = connection_problem(self.params)
+        if problem:
+            self.fail_json(msg=problem)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         if not HAS_VOLUPTUOUS:
             self.fail_json(msg=missing_required_lib("voluptuous"), exception=VOLUPTUOUS_IMPORT_ERROR)
-        for option in ("timeout", "max_retries"):
-            if self.params[option] < 0:
-                self.fail_json(msg="%s must be zero or more, got %s" % (option, self.params[option]))
-        if self.params["timeout"] == 0:
-            self.fail_json(msg="timeout must be more than 0 seconds")
         self.client = None
 
     def add_secrets(self, values):
@@ -102,8 +119,10 @@ class KochavaModule(AnsibleModule):
             self.fail_from(error)
         return self.client
 
-    def _flush_client_notes(self):
-        """API warnings, and one warning that says what was retried and why."""
+    def _flush_client_notes(self, notes=()):
+        """API warnings, the engine's recoveries, and one warning that says what was retried and why."""
+        for note in notes:
+            self.warn(redact("Kochava API: %s" % note, self.secrets))
         if self.client is None:
             return
         for warning in self.client.warnings:
@@ -115,12 +134,12 @@ class KochavaModule(AnsibleModule):
         self.client.retry.events = []
 
     def exit_result(self, **result):
-        self._flush_client_notes()
+        self._flush_client_notes(result.pop("notes", ()))
         self.exit_json(**result)
 
     def fail_from(self, exc, **result):
         """Turn an error into fail_json: a clear message, what was done, never a traceback."""
-        self._flush_client_notes()
+        self._flush_client_notes(getattr(exc, "notes", ()))
         if getattr(exc, "trigger", None) is not None:
             result.setdefault("trigger", shown(exc.trigger, self.hidden))
         if getattr(exc, "actions", None) is not None:

@@ -25,7 +25,6 @@ from ansible_collections.kochava.publisher.plugins.module_utils._context import 
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import (
     TYPES_WITHOUT_FILTER,
     TriggerError,
-    find_by_key,
     key_text,
     make_key,
     template_defaults,
@@ -51,7 +50,9 @@ def check_item(item, where):
     trigger_type, filter_str = item.get("type"), item.get("filter_str")
     if not trigger_type or (item.get("template_id") is None and not item.get("template")):
         raise TriggerError(where + "a trigger is addressed by its key: type and template_id (or template) are required")
-    if trigger_type == "event" and not filter_str:
+    if item.get("template") is not None and not str(item["template"]).strip():
+        raise TriggerError(where + "template must not be empty; give a template's name, or template_id")
+    if trigger_type == "event" and not str(filter_str or "").strip():
         raise TriggerError(where + "filter_str is required when type=event (event triggers are told apart by filter_str)")
 
 
@@ -127,10 +128,13 @@ class Planner:
         """The list of actions, in the order the items were given, then purges."""
         keyed = self.resolve(items)
         current = self.reader.triggers() if current is None else current
+        by_key = {}
+        for trigger in current:  # one pass: a set of any size costs one key per trigger
+            by_key.setdefault(trigger_key(trigger), []).append(trigger)
         actions = []
         for index, key, item in keyed:
             where = self.where(index, item)
-            matches = find_by_key(current, key)
+            matches = by_key.get(key, [])
             if len(matches) > 1:
                 raise TriggerError(
                     "%s%d triggers of app %s have the key %s (ids %s); address one with id"

@@ -135,7 +135,8 @@ def envelope_schema():
     return _shape(
         {
             vol.Required('success'): _coerce(to_bool),
-            vol.Required('data'): _list_or_empty,
+            # null is kept: a read needs a list (_trust.py, read_all_pages), a write answer may carry none
+            vol.Required('data'): _nullable(_expect(list, 'a list')),
             vol.Optional('errors'): _string_list,
             vol.Optional('warnings'): _string_list,
             vol.Optional('messages'): _string_list,
@@ -185,7 +186,7 @@ def template_schema():
             vol.Optional('name'): _nullable(_string),
             vol.Optional('network_id'): _nullable(_coerce(to_int)),
             vol.Optional('platform'): _nullable(_string),
-            vol.Optional('context_meta', default=list): vol.All(_list_or_empty, [_object(meta_item)]),
+            vol.Required('context_meta'): vol.All(_list_or_empty, [_object(meta_item)]),
         }
     )
 
@@ -234,6 +235,8 @@ def validate_envelope(body, kind=None):
     schema, normalize = _ITEMS[kind]
     item_schema = _object(schema())
     items, problems = [], []
+    if envelope['data'] is None:
+        return envelope
     for index, item in enumerate(envelope['data']):
         try:
             items.append(normalize(item_schema(item)))

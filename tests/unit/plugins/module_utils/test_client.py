@@ -290,7 +290,7 @@ def test_request_returns_envelope(rsps, client):
 
 def test_numbers_as_strings_normalised_and_warnings_deduplicated(rsps, client):
     rsps.get(LIST, json=fixture('triggers_strings.json'))
-    first, second = client.list_triggers(17)
+    first, second = client.get_all('/apps/17/postbacks', kind='trigger')  # normalising only; list_triggers also checks the app
     assert (first['id'], first['app_id'], first['template_id']) == (689966, 87100, 3373)
     assert first['active'] is True and second['active'] is False
     assert first['type'] == 'install'
@@ -317,7 +317,7 @@ def test_pagination_three_pages(rsps, client):
 
 def test_pagination_empty_token_ends(rsps, client):
     rsps.get(LIST, json=envelope([{'id': 1}], nextToken=''))
-    assert len(client.list_triggers(17)) == 1
+    assert len(client.get_all('/apps/17/postbacks', kind='trigger')) == 1
     assert len(rsps.calls) == 1
 
 
@@ -364,9 +364,40 @@ def test_bad_envelopes(rsps, client, body, content_type, expected):
     assert len(rsps.calls) == 1, 'garbage is not retried'
 
 
-def test_data_null_is_empty(rsps, client):
+def test_data_null_is_refused_on_a_read(rsps, client):
     rsps.get(LIST, json={'success': True, 'data': None})
-    assert client.list_triggers(17) == []
+    with pytest.raises(KochavaResponseError, match='GET /apps/17/postbacks answered data: null where the API document gives a list'):
+        client.list_triggers(17)
+
+
+@pytest.mark.parametrize(
+    'item, problem',
+    [
+        ({'id': 5, 'app_id': 87100, 'type': 'install', 'template_id': 3373}, 'trigger 5 of app 87100'),
+        ({'id': 5, 'app_id': 17, 'template_id': 3373}, 'trigger 5 without type'),
+        ({'id': 5, 'app_id': 17, 'type': 'click'}, 'trigger 5 without template_id'),
+    ],
+)
+def test_a_listed_trigger_the_call_did_not_ask_for_is_refused(rsps, client, item, problem):
+    rsps.get(LIST, json=envelope([item]))
+    with pytest.raises(KochavaResponseError) as info:
+        client.list_triggers(17)
+    assert str(info.value) == 'GET /apps/17/postbacks answered %s, which this call did not ask for; nothing is decided on that answer' % problem
+
+
+def test_get_by_id_refuses_another_trigger(rsps, client):
+    rsps.get(BASE + '/apps/17/postbacks/5', json=envelope([{'id': 6, 'app_id': 17, 'type': 'click', 'template_id': 3373}]))
+    with pytest.raises(KochavaResponseError, match='answered trigger 6 instead of trigger 5'):
+        client.get_trigger(17, 5)
+
+
+def test_pagination_that_never_ends_stops(rsps, client):
+    import itertools
+
+    tokens = itertools.count()
+    rsps.add_callback('GET', LIST, callback=lambda request: (200, {}, json.dumps(envelope([], nextToken='t%d' % next(tokens)))))
+    with pytest.raises(KochavaResponseError, match='answered more than 1000 pages'):
+        client.list_triggers(17)
 
 
 def test_success_false_in_2xx(rsps, client):

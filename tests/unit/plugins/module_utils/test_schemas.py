@@ -36,7 +36,8 @@ def problems_of(body, kind=None):
 
 def test_envelope_minimal_and_nulls():
     result = validate_envelope({'success': 'false', 'data': None, 'errors': None, 'warnings': None})
-    assert result == {'success': False, 'data': [], 'errors': [], 'warnings': []}
+    # data: null is kept as None: a read refuses it (_trust.py), a write answer may carry none
+    assert result == {'success': False, 'data': None, 'errors': [], 'warnings': []}
 
 
 def test_envelope_tokens_numbers_become_strings_and_extra_keys_kept():
@@ -131,7 +132,8 @@ def test_templates_fixture_required_normalised():
 @pytest.mark.parametrize(
     'item, expected',
     [
-        ({'name': 'x'}, 'data[0].id: required'),
+        ({'name': 'x', 'context_meta': []}, 'data[0].id: required'),
+        ({'id': 1, 'name': 'x'}, 'data[0].context_meta: required'),
         ({'id': 1, 'context_meta': {}}, 'data[0].context_meta: expected a list, got an object'),
         ({'id': 1, 'context_meta': [{'label': {}}]}, 'data[0].context_meta[0].input: required'),
         ({'id': 1, 'context_meta': [{'input': {'type': 'text'}}]}, 'data[0].context_meta[0].input.id: required'),
@@ -147,7 +149,7 @@ def test_template_problems(item, expected):
 
 
 def test_template_defaults():
-    result = validate_envelope({'success': True, 'data': [{'id': '7', 'extra': 1}]}, 'template')
+    result = validate_envelope({'success': True, 'data': [{'id': '7', 'extra': 1, 'context_meta': None}]}, 'template')
     assert result['data'] == [{'id': 7, 'extra': 1, 'context_meta': []}]
 
 
