@@ -85,7 +85,7 @@ class KochavaClient(object):
         self.retry = RetryPolicy(max_retries, sleep=sleep, random=random)
         self.warnings = []
         self._transport = Transport(api_key, session, validate_certs, timeout)
-        self._reader = AnswerReader([api_key], lambda text: self.warnings.append(text))
+        self._reader = AnswerReader([api_key], self.warnings.append)
 
     def __repr__(self):
         return '<KochavaClient %s>' % self.api_url

@@ -127,11 +127,11 @@ class KochavaModule(AnsibleModule):
             return
         for warning in self.client.warnings:
             self.warn(redact("Kochava API: %s" % warning, self.secrets))
-        self.client.warnings = []
+        del self.client.warnings[:]  # the client appends to this very list
         retried = self.client.retry.summary()
         if retried:
             self.warn(redact("Kochava API calls were retried: %s" % retried, self.secrets))
-        self.client.retry.events = []
+        del self.client.retry.events[:]
 
     def exit_result(self, **result):
         self._flush_client_notes(result.pop("notes", ()))

@@ -105,7 +105,7 @@ def test_serve_prints_the_url_on_line_one_and_serves_the_api(venv, tmp_path):
     cmd = [installed(venv, "kochava-emulator"), "serve", "--port", "0", "--seed", "demo", "--quiet"]
     process = subprocess.Popen(cmd, env=clean_env(), cwd=str(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        ready, _, _ = select.select([process.stdout], [], [], 30)
+        ready = select.select([process.stdout], [], [], 30)[0]
         assert ready, "no URL on stdout within 30 s"
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:"), (url, process.stderr.read() if process.poll() is not None else "")
