@@ -17,7 +17,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The API emulator (tests/emulator/kochava_emulator) serves the tests and the demo.
 export PYTHONPATH := $(CURDIR)/tests/emulator
 
-.PHONY: help venv collection demo test test-py bench clean
+.PHONY: help venv collection demo test test-py bench bench-full soak clean
 
 # `make help` is generated from the `## ` comment after each target, in this file
 # and tools/tools.mk, so it lists every target; tests/tooling/test_make_help.py
@@ -45,11 +45,20 @@ demo: venv collection ## start the API emulator and run playbooks/demo.yml again
 	$(VBIN)/python -m kochava_emulator run --seed playbooks/files/emulator_seed.json -- \
 		$(VBIN)/ansible-playbook -i playbooks/inventory.ini playbooks/demo.yml
 
-test-py: venv collection ## pytest: unit, emulator and playbook tests
+test-py: venv collection ## pytest: unit, emulator, playbook, examples, independent-API, fuzz and bounded soak tests
 	$(VBIN)/python -m pytest
 
-bench: venv collection ## benchmark converged kochava_trigger tasks against ansible.builtin.uri
+bench: venv collection ## benchmarks: converged kochava_trigger vs uri, and the 1,000-trigger scale case (50-task loop sample)
 	$(VBIN)/python tests/benchmark/bench_trigger.py
+	$(VBIN)/python tests/benchmark/bench_scale.py
+
+bench-full: venv collection ## the scale benchmark with the whole 1,000-task kochava_trigger loop (long)
+	$(VBIN)/python tests/benchmark/bench_scale.py --full
+
+# `make test` runs the bounded profile of these (tests/soak, Hypothesis profile "ci").
+soak: venv collection ## full fault soak (1,000 runs) and 2,000-example state machine; vary with SOAK_SEED, SOAK_RUNS, STATEFUL_EXAMPLES, STATEFUL_SEED
+	SOAK_PROFILE=soak $(VBIN)/python tests/soak/soak.py
+	SOAK_PROFILE=soak $(VBIN)/python -m pytest tests/soak/test_stateful.py -p no:cacheprovider -n 0 -q
 
 # Every test. The tooling steps are listed in TOOLS_STEPS (tools/tools.mk).
 test: test-py tools-test ## every test: pytest, lint, changelog, docs, sanity, EE, AWX, packaging, matrix

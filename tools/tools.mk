@@ -27,14 +27,14 @@ NOX          = env -u ANSIBLE_COLLECTIONS_PATH -u ANSIBLE_COLLECTIONS_SCAN_SYS_P
 	$(TBIN)/nox --no-color
 
 .PHONY: tools-test tools-venv help-test lint ruff format extra-checks ansible-lint \
-	changelog-lint docs docs-lint docs-test docs-pytest sanity ee-test awx-test \
+	changelog-lint docs docs-lint docs-test docs-pytest sanity ee-test awx-test emulator-package-test \
 	build build-test importer artifact-test \
 	matrix matrix-2.16 matrix-2.16-sanity matrix-2.16-pytest \
 	matrix-2.21 matrix-2.21-sanity matrix-2.21-pytest tools-clean
 
 # What `make test` runs after test-py: cheap checks first, the version matrix
 # last. A new step is one more name here (and a target with a `## ` comment).
-TOOLS_STEPS := help-test lint changelog-lint docs-test sanity ee-test awx-test build-test matrix
+TOOLS_STEPS := help-test lint changelog-lint docs-test sanity ee-test awx-test emulator-package-test build-test matrix
 tools-test: $(TOOLS_STEPS) ## every tooling step (TOOLS_STEPS in tools/tools.mk), all run, failures named
 
 # ---------------------------------------------------------------- venvs
@@ -117,6 +117,9 @@ ee-test: tools-venv ## execution environment definition (ansible-builder create/
 awx-test: tools-venv collection ## AWX credential type: the demo through ansible-runner
 	$(TOOLS_PYTEST) tests/tooling/test_awx_credential_type.py
 
+emulator-package-test: tools-venv venv collection ## install tests/emulator into a fresh venv; kochava-emulator serves the demo
+	$(TOOLS_PYTEST) tests/tooling/test_emulator_package.py
+
 # ---------------------------------------------------------------- packaging
 build: tools-venv ## ansible-galaxy collection build into .build/dist
 	mkdir -p $(DIST_DIR)
@@ -133,7 +136,9 @@ build-test: importer artifact-test ## build once, then importer and artifact-tes
 
 # ---------------------------------------------------------------- matrix
 # Each leg: ansible-test sanity and the main pytest suite (unit, emulator,
-# playbook tests; the playbook tests run the venv's own ansible-playbook).
+# playbook, examples, fuzz tests; the playbook tests run the venv's own
+# ansible-playbook). The soak and state machine (tests/soak) drive the engine
+# in process, which no core version changes: they run once, in test-py.
 matrix: matrix-2.16 matrix-2.21 ## both matrix legs
 
 matrix-2.16: matrix-2.16-sanity matrix-2.16-pytest ## oldest core: ansible-core 2.16 on Python 3.11
@@ -142,7 +147,7 @@ matrix-2.16-sanity: $(CORE216)/.stamp ## ansible-test sanity with ansible-core 2
 	tools/ansible-test.sh $(CORE216) 3.11
 
 matrix-2.16-pytest: $(CORE216)/.stamp collection ## the pytest suite with ansible-core 2.16
-	$(CORE216)/bin/python -m pytest -p no:cacheprovider
+	$(CORE216)/bin/python -m pytest -p no:cacheprovider --ignore=tests/soak
 
 matrix-2.21: matrix-2.21-sanity matrix-2.21-pytest ## newest core: ansible-core 2.21 on Python 3.13
 
@@ -150,7 +155,7 @@ matrix-2.21-sanity: $(CORE221)/.stamp ## ansible-test sanity with ansible-core 2
 	tools/ansible-test.sh $(CORE221) 3.13
 
 matrix-2.21-pytest: $(CORE221)/.stamp collection ## the pytest suite with ansible-core 2.21
-	$(CORE221)/bin/python -m pytest -p no:cacheprovider
+	$(CORE221)/bin/python -m pytest -p no:cacheprovider --ignore=tests/soak
 
 tools-clean: ## remove the tool venvs, .nox and the build trees
 	rm -rf $(TOOLS_VENV) .nox $(IMP_VENV) $(CORE216) $(CORE221) \
