@@ -123,9 +123,9 @@ class AnswerReader(object):
         return envelope
 
 
-# 50,000 triggers at the API's 50 a page: far more than an app holds, and a bound
-# on an answer whose nextToken never ends.
-MAX_PAGES = 1000
+# 10,000 triggers at 50 a page: far more than an app holds (a handful, or
+# hundreds), and a bound on an answer whose nextToken never ends.
+MAX_PAGES = 200
 
 
 def read_all_pages(get_page, shown_path):

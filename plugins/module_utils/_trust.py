@@ -17,18 +17,18 @@ __metaclass__ = type
 
 from ansible_collections.kochava.publisher.plugins.module_utils._errors import KochavaResponseError
 
-KEY_FIELDS = ('type', 'template_id')
+KEY_FIELDS = ('app_id', 'type', 'template_id')  # every trigger of the API document has them
 
 
 def foreign(trigger, app_id, wanted_id=None):
     """Why ``trigger`` is not one the call asked for, or None."""
     if wanted_id is not None and str(trigger.get('id')) != str(wanted_id):
         return 'trigger %s instead of trigger %s' % (trigger.get('id'), wanted_id)
-    if trigger.get('app_id') is not None and str(trigger['app_id']) != str(app_id):
-        return 'trigger %s of app %s' % (trigger.get('id'), trigger['app_id'])
     missing = [field for field in KEY_FIELDS if trigger.get(field) in (None, '')]
     if missing:
         return 'trigger %s without %s' % (trigger.get('id'), ' or '.join(missing))
+    if str(trigger['app_id']) != str(app_id):
+        return 'trigger %s of app %s' % (trigger.get('id'), trigger['app_id'])
     return None
 
 

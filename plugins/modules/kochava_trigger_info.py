@@ -75,7 +75,7 @@ EXAMPLES = r"""
 
 - name: One trigger by id
   kochava.publisher.kochava_trigger_info:
-    app_id: 87100
+    app_id: 17
     id: 54636
   register: one
 

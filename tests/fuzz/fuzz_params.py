@@ -52,7 +52,7 @@ CHOICE_OPTIONS = {
 }
 # Inputs of template 3373 (tests/playbooks/seed.json), and its select options.
 KNOWN_3373 = ("cpi_mostback_url", "deferred_for", "max_delivery_attempts", "cpi_custom_note")
-SELECTS_3373 = {"deferred_for": ("0", "30000", "60000"), "max_delivery_attempts": ("0", "1", "3", "5")}
+SELECTS_3373 = {"deferred_for": ("0", "30000", "60000"), "max_delivery_attempts": ("0", "1", "2", "3")}
 DESTINATION_KEY_RE = re.compile(r"^cpi_(?:[a-z0-9]+_)?mostback_url$")
 
 

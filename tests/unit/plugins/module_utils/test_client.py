@@ -376,6 +376,7 @@ def test_data_null_is_refused_on_a_read(rsps, client):
         ({'id': 5, 'app_id': 87100, 'type': 'install', 'template_id': 3373}, 'trigger 5 of app 87100'),
         ({'id': 5, 'app_id': 17, 'template_id': 3373}, 'trigger 5 without type'),
         ({'id': 5, 'app_id': 17, 'type': 'click'}, 'trigger 5 without template_id'),
+        ({'id': 5, 'type': 'click', 'template_id': 3373}, 'trigger 5 without app_id'),
     ],
 )
 def test_a_listed_trigger_the_call_did_not_ask_for_is_refused(rsps, client, item, problem):
@@ -396,7 +397,7 @@ def test_pagination_that_never_ends_stops(rsps, client):
 
     tokens = itertools.count()
     rsps.add_callback('GET', LIST, callback=lambda request: (200, {}, json.dumps(envelope([], nextToken='t%d' % next(tokens)))))
-    with pytest.raises(KochavaResponseError, match='answered more than 1000 pages'):
+    with pytest.raises(KochavaResponseError, match='answered more than 200 pages'):
         client.list_triggers(17)
 
 
