@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-APP = 87100
-TEMPLATE = 3373
-URL = "https://collector.example.com/in"
+from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
+
 SEEDED_ID = 500001  # the install trigger of 3373 planted for the id cases
 MASK = "********"
 

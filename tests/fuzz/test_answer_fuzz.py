@@ -26,9 +26,9 @@ from hypothesis import given, settings, strategies as st
 
 from ansible_collections.kochava.publisher.plugins.module_utils._client import KochavaClient, KochavaError
 from ansible_collections.kochava.publisher.plugins.modules import kochava_template_info, kochava_trigger, kochava_trigger_info, kochava_triggers
+from ansible_collections.kochava.publisher.tests.constants import APP, MMDSP_TEMPLATE as OTHER_TEMPLATE, TEMPLATE, URL
 
-APP, OTHER_APP, TEMPLATE, OTHER_TEMPLATE = 87100, 17, 3373, 2209
-URL = "https://collector.example.com/in"
+OTHER_APP = 17
 ID, ID2, FOREIGN_ID = 500001, 500002, 500017
 MIN_ANSWERS = 200
 EXAMPLES_PER_CALL = 45

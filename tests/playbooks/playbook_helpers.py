@@ -13,15 +13,20 @@ import sys
 
 import yaml
 
+# The shared test values live in tests/constants.py; they are re-exported here for the
+# playbook tests that import them with the helpers.
+from ansible_collections.kochava.publisher.tests.constants import (
+    APP as APP,
+    KEY as KEY,
+    KEY_APP17 as KEY_APP17,
+    MMDSP_TEMPLATE as MMDSP_TEMPLATE,
+    SEED as SEED,
+    TEMPLATE as TEMPLATE,
+    URL as URL,
+)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SEED = os.path.join(HERE, "seed.json")
-with open(SEED) as handle:
-    KEY = json.load(handle)["demo_key"]
-KEY_APP17 = "test-key-app17-abcdef"
-APP = 87100
-TEMPLATE = 3373
-URL = "https://collector.example.com/in"
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 
 

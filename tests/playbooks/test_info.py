@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from playbook_helpers import APP, KEY, KEY_APP17, TEMPLATE, URL, assert_clean_failure, calls, writes
+from playbook_helpers import assert_clean_failure, calls, writes
+
+from ansible_collections.kochava.publisher.tests.constants import APP, KEY, KEY_APP17, MMDSP_TEMPLATE, TEMPLATE, URL
 
 TRIGGER_INFO = "kochava.publisher.kochava_trigger_info"
 TEMPLATE_INFO = "kochava.publisher.kochava_template_info"
@@ -37,7 +39,7 @@ def test_trigger_info_reads_every_page(runner, emu):
         ({"filter_str": ""}, 1),
         ({"active": True}, 1),
         ({"active": False, "type": "event", "template_id": TEMPLATE}, 4),
-        ({"template_id": 2209}, 0),
+        ({"template_id": MMDSP_TEMPLATE}, 0),
     ],
 )
 def test_trigger_info_filters(runner, emu, filters, expected):
@@ -45,7 +47,9 @@ def test_trigger_info_filters(runner, emu, filters, expected):
     seed(emu, 5)
     args = {"app_id": APP}
     args.update(filters)
-    assert len(runner.run(TRIGGER_INFO, args, check=True)["triggers"]) == expected
+    result = runner.run(TRIGGER_INFO, args, check=True)
+    assert result["changed"] is False
+    assert len(result["triggers"]) == expected
     assert writes(emu) == []
 
 
@@ -59,19 +63,24 @@ def test_trigger_info_by_id(runner, emu):
 
 def test_template_info_normalises_required_and_filters(runner, emu):
     result = runner.run(TEMPLATE_INFO, {"app_id": APP})
-    assert sorted(t["id"] for t in result["templates"]) == [2209, 3373]
-    mmdsp = [t for t in result["templates"] if t["id"] == 2209][0]
+    assert result["changed"] is False
+    assert sorted(t["id"] for t in result["templates"]) == [MMDSP_TEMPLATE, TEMPLATE]
+    mmdsp = [t for t in result["templates"] if t["id"] == MMDSP_TEMPLATE][0]
     required = {m["input"]["id"]: m["input"]["required"] for m in mmdsp["context_meta"]}
     assert required == {"cpi_jumptap_app_id": False, "cpi_jumptap_fingerprint_lookback_window": True, "cpi_jumptap_mostback_url": True}
-    assert [t["id"] for t in runner.run(TEMPLATE_INFO, {"app_id": APP, "name": "mmDSP"})["templates"]] == [2209]
-    assert [t["id"] for t in runner.run(TEMPLATE_INFO, {"app_id": APP, "template_id": 3373})["templates"]] == [3373]
+    assert [t["id"] for t in runner.run(TEMPLATE_INFO, {"app_id": APP, "name": "mmDSP"})["templates"]] == [MMDSP_TEMPLATE]
+    assert [t["id"] for t in runner.run(TEMPLATE_INFO, {"app_id": APP, "template_id": TEMPLATE})["templates"]] == [TEMPLATE]
 
 
 def test_template_info_pending(runner, emu):
-    emu.clear_log()
-    result = runner.run(TEMPLATE_INFO, {"app_id": APP, "pending": True})
+    # complete: nothing pending
+    assert runner.run(TEMPLATE_INFO, {"app_id": APP, "pending": True})["templates"] == []
     assert calls(emu) == [("GET", "/apps/%d/postbacks/incomplete" % APP)]
-    assert isinstance(result["templates"], list)
+    # a trigger of mmDSP without its required cpi_jumptap_mostback_url: mmDSP is pending setup
+    seed_trigger = {"type": "install", "template_id": MMDSP_TEMPLATE, "title": "Incomplete", "context": {"cpi_mostback_url": URL}}
+    emu.add_trigger(APP, **seed_trigger)
+    result = runner.run(TEMPLATE_INFO, {"app_id": APP, "pending": True})
+    assert [t["id"] for t in result["templates"]] == [MMDSP_TEMPLATE]
 
 
 def test_module_defaults_group_sets_connection_options(runner, emu):

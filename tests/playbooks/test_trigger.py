@@ -1,13 +1,19 @@
-"""kochava_trigger through ansible-playbook against the emulator.
+"""kochava_trigger through ansible-playbook against the emulator (harsh profile).
 
-Every state is run four ways (change, change in check mode, no change, no
-change in check mode); assertions read the emulator's state and request log.
+Each state is run here four ways (change, change in check mode, no change, no
+change in check mode), as users run the module; this is the only place the
+module's four runs are tested (the engine's logic is in
+tests/unit/plugins/module_utils/test_engine.py). Assertions read the emulator's
+state and request log, and state what the harsh profile stores: context values
+as strings, template defaults filled in.
 """
 
 from __future__ import annotations
 
 import pytest
-from playbook_helpers import APP, KEY, KEY_APP17, TEMPLATE, URL, assert_clean_failure, calls, install, seed_install, writes
+from playbook_helpers import assert_clean_failure, calls, install, seed_install, writes
+
+from ansible_collections.kochava.publisher.tests.constants import APP, KEY, KEY_APP17, TEMPLATE, URL
 
 MODULE = "kochava.publisher.kochava_trigger"
 LIST = ("GET", "/apps/%d/postbacks" % APP)
@@ -20,11 +26,12 @@ def test_create_in_check_mode_writes_nothing_and_predicts(runner, emu):
     assert emu.triggers(APP) == []
     assert writes(emu) == []
     assert result["changed"] is True
-    assert result["trigger"]["context"]["cpi_mostback_url"] == URL
-    # the prediction includes the template defaults the server fills in
-    assert str(result["trigger"]["context"]["max_delivery_attempts"]) == "3"
+    # the prediction includes the template defaults the server fills in (as the template gives them)
+    predicted = {"cpi_mostback_url": URL, "deferred_for": 0, "max_delivery_attempts": 3}
+    assert result["trigger"]["context"] == predicted
+    assert result["trigger"]["id"] is None and result["trigger"]["title"] == "Install" and result["trigger"]["active"] is True
     assert result["diff"]["before"] == {}
-    assert result["diff"]["after"]["title"] == "Install"
+    assert result["diff"]["after"] == {"type": "install", "template_id": TEMPLATE, "title": "Install", "active": True, "context": predicted}
 
 
 def test_create_then_rerun_makes_one_list_call_and_no_write(runner, emu):
@@ -32,11 +39,13 @@ def test_create_then_rerun_makes_one_list_call_and_no_write(runner, emu):
     stored = emu.triggers(APP)
     assert len(stored) == 1
     assert stored[0]["title"] == "Install" and stored[0]["active"] is True
-    assert stored[0]["context"]["deferred_for"] == "30000"
+    # harsh: values stored as strings, the template's defaults (even an empty one) filled in
+    assert stored[0]["context"] == {"cpi_mostback_url": URL, "deferred_for": "30000", "max_delivery_attempts": "3", "cpi_custom_note": ""}
     assert writes(emu) == [("POST", "/postbacks")]
     post = [e for e in emu.log if e["method"] == "POST"][0]
     assert post["body"]["context"] == {"cpi_mostback_url": URL, "deferred_for": 30000}
     assert result["changed"] is True and result["trigger"]["id"] == stored[0]["id"]
+    assert "diff" not in result  # no --diff, no diff
 
     for check in (False, True):
         emu.clear_log()
@@ -98,36 +107,37 @@ def test_partial_context_update_keeps_other_keys(runner, emu):
     seed_install(emu, deferred_for=30000, cpi_custom_note="keep me")
     args = {"app_id": APP, "type": "install", "template_id": TEMPLATE, "context": {"max_delivery_attempts": 2}}
 
-    runner.run(MODULE, args, check=True)
+    checked = runner.run(MODULE, args, check=True)
+    assert checked["changed"] is True
     assert writes(emu) == [] and emu.triggers(APP)[0]["context"]["max_delivery_attempts"] == "3"
 
     result = runner.run(MODULE, args, diff=True)
+    assert result["changed"] is True
     ctx = emu.triggers(APP)[0]["context"]
-    assert ctx["max_delivery_attempts"] == "2"
-    assert ctx["deferred_for"] == "30000" and ctx["cpi_custom_note"] == "keep me" and ctx["cpi_mostback_url"] == URL
+    assert ctx == {"cpi_mostback_url": URL, "deferred_for": "30000", "cpi_custom_note": "keep me", "max_delivery_attempts": "2"}
     patch = [e for e in emu.log if e["method"] == "PATCH"][0]
-    # the complete context is sent, whatever PATCH does with it
-    assert set(patch["body"]["context"]) >= {"cpi_mostback_url", "deferred_for", "cpi_custom_note", "max_delivery_attempts"}
+    # the complete context is sent (as read, with the one new value), whatever PATCH does with it
+    assert patch["body"]["context"] == {"cpi_mostback_url": URL, "deferred_for": "30000", "cpi_custom_note": "keep me", "max_delivery_attempts": 2}
     assert result["diff"]["before"]["context"]["max_delivery_attempts"] == "3"
-    assert str(result["diff"]["after"]["context"]["max_delivery_attempts"]) == "2"
+    assert result["diff"]["after"]["context"] == ctx  # the re-read trigger
 
-    emu.clear_log()
-    assert runner.run(MODULE, args)["changed"] is False
-    assert writes(emu) == []
+    for check in (False, True):
+        emu.clear_log()
+        assert runner.run(MODULE, args, check=check)["changed"] is False
+        assert calls(emu) == [LIST]
 
 
 def test_purge_context_converges(runner, emu):
     seed_install(emu, deferred_for=30000, max_delivery_attempts=2, cpi_custom_note="drop me")
     args = {"app_id": APP, "type": "install", "template_id": TEMPLATE, "context": {"cpi_mostback_url": URL}, "purge_context": True}
 
-    runner.run(MODULE, args, check=True)
+    assert runner.run(MODULE, args, check=True)["changed"] is True
     assert writes(emu) == []
 
-    runner.run(MODULE, args)
-    ctx = emu.triggers(APP)[0]["context"]
-    assert ctx["deferred_for"] in ("0", None) and ctx.get("max_delivery_attempts") in ("3", None)
-    assert "cpi_custom_note" not in ctx or ctx["cpi_custom_note"] == ""
-    assert ctx["cpi_mostback_url"] == URL
+    assert runner.run(MODULE, args)["changed"] is True
+    assert writes(emu) == [("PATCH", "/postbacks/%d" % emu.triggers(APP)[0]["id"])]
+    # harsh: the PATCH replaces the context and the template defaults are filled back in
+    assert emu.triggers(APP)[0]["context"] == {"cpi_mostback_url": URL, "deferred_for": "0", "max_delivery_attempts": "3", "cpi_custom_note": ""}
 
     for check in (False, True):
         emu.clear_log()
@@ -155,8 +165,9 @@ def test_absent_four_ways(runner, emu):
     result = runner.run(MODULE, args, check=True, diff=True)
     assert writes(emu) == [] and len(emu.triggers(APP)) == 1
     assert result["changed"] is True and result["diff"]["after"] == {}
+    assert result["diff"]["before"]["title"] == "Install"
 
-    runner.run(MODULE, args)
+    assert runner.run(MODULE, args)["changed"] is True
     assert writes(emu) == [("DELETE", "/postbacks/%d" % trigger["id"])]
     assert emu.triggers(APP) == []
 
@@ -198,6 +209,7 @@ def test_duplicate_answer_is_adopted(runner, emu, status):
     )
     result = runner.run(MODULE, install(title="Adopted"))
     assert result.get("failed") is not True, result
+    assert result["changed"] is True  # the adopted trigger is renamed
     stored = emu.triggers(APP)
     assert len(stored) == 1 and stored[0]["id"] == existing["id"]
     assert stored[0]["title"] == "Adopted"  # converged after adoption
@@ -219,6 +231,7 @@ def test_post_not_applied_is_created_after_reread(runner, emu, fault):
     emu.inject("POST", "/postbacks", **fault)
     result = runner.run(MODULE, install())
     assert result.get("failed") is not True, result
+    assert result["changed"] is True
     assert len(emu.triggers(APP)) == 1
     methods = [e["method"] for e in emu.log]
     assert methods.count("POST") == 2
@@ -231,7 +244,9 @@ def test_five_forks_make_one_trigger(runner, emu):
     results = runner.run(MODULE, install(), hosts=5)
     assert all(r.get("failed") is not True for r in results.values()), results
     assert len(emu.triggers(APP)) == 1
-    assert sum(1 for r in results.values() if r["changed"]) >= 1
+    assert len([e for e in emu.log if e["method"] == "POST" and e["status"] == 201]) == 1
+    # one host created it; the others found it (listed or adopted after a duplicate answer) as wanted
+    assert sorted(r["changed"] for r in results.values()) == [False, False, False, False, True]
 
 
 # -- bad input: rejected before any write --------------------------------------
@@ -247,7 +262,7 @@ def test_five_forks_make_one_trigger(runner, emu):
         (install(title=" "), ["title must not be empty"]),
         (install(filter_str="Purchase"), ["filter_str", "event"]),
         ({"app_id": APP, "type": "event", "template_id": TEMPLATE, "title": "x", "context": {"cpi_mostback_url": URL}}, ["filter_str"]),
-        (install(template_id=1), ["template_id 1", "3373"]),
+        (install(template_id=1), ["template_id 1", str(TEMPLATE)]),
         (install(title=None), ["title"]),
         (install(template="Custom Postback"), ["mutually exclusive"]),
         ({"app_id": APP, "template_id": TEMPLATE}, ["id", "type"]),

@@ -46,10 +46,9 @@ from ansible_collections.kochava.publisher.plugins.module_utils._client import K
 from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_set, run_single  # noqa: E402
 from ansible_collections.kochava.publisher.plugins.module_utils._errors import KochavaError  # noqa: E402
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError, trigger_key  # noqa: E402
+from ansible_collections.kochava.publisher.tests.constants import APP, SEED as SEED_FILE  # noqa: E402
 from kochava_emulator import CHAOS_KINDS, DuplicateTriggerError, Emulator  # noqa: E402
 
-SEED_FILE = os.path.join(ROOT, "tests", "playbooks", "seed.json")
-APP = 87100
 WRITE_METHODS = ("POST", "PATCH", "DELETE")
 FAULT_RATE = 0.2
 #: The client gives up on an answer after CLIENT_TIMEOUT; a timeout fault answers after FAULT_DELAY.

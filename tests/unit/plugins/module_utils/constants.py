@@ -1,12 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Test values shared by the unit tests of the pure layers, defined once.
+"""Test templates and triggers shared by the unit tests of the pure layers.
 
-The templates are in the normalised shape the client hands to the engine
-(``required`` a bool), with the values the API document shows: the Custom
-Postback template 3373 of app 87100, Delivery Delay 0 or 30000, Retry
-Attempts 0 to 3 (default 3).
+APP, TEMPLATE and URL come from tests/constants.py, where every test value
+shared across the tests tree is defined once. The templates are in the
+normalised shape the client hands to the engine (``required`` a bool), with the
+values the API document shows: the Custom Postback template 3373 of app 87100,
+Delivery Delay 0 or 30000, Retry Attempts 0 to 3 (default 3).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,15 +16,13 @@ __metaclass__ = type
 
 import copy
 
-APP = 87100
-TEMPLATE = 3373
-URL = "https://collector.example.com/in"
+from ansible_collections.kochava.publisher.tests.constants import APP as APP, MMDSP_TEMPLATE, TEMPLATE as TEMPLATE, TEMPLATE_NAME, URL as URL
 
 CUSTOM_POSTBACK = {
     "id": TEMPLATE,
     "network_id": 1,
     "platform": "",
-    "name": "Custom Postback",
+    "name": TEMPLATE_NAME,
     "context_meta": [
         {"label": {"name": "Postback URL"}, "input": {"id": "cpi_mostback_url", "type": "text", "required": True}},
         {
@@ -57,7 +56,7 @@ CUSTOM_POSTBACK_DEFAULTS = {"deferred_for": 0, "max_delivery_attempts": 3}
 
 # The document's mmDSP sample: its inputs name no destination URL key.
 MMDSP = {
-    "id": 2209,
+    "id": MMDSP_TEMPLATE,
     "network_id": 3,
     "platform": "",
     "name": "mmDSP",

@@ -1,7 +1,9 @@
 """The trigger engine with the real client against the emulator, in process.
 
-The playbook tests cover the module end to end; these pin down the engine's
-exact API exchanges and the paths that are awkward to reach through a play.
+The playbook tests cover the module end to end (the four runs of each state are
+in tests/playbooks/test_trigger.py); these pin down the engine's logic: its
+exact API exchanges, what check mode reports without writing, and the paths
+that are awkward to reach through a play.
 """
 
 from __future__ import annotations
@@ -12,8 +14,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._client import K
 from ansible_collections.kochava.publisher.plugins.module_utils._context import comparable_context
 from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_single
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
-
-APP, TEMPLATE, URL = 87100, 3373, "https://collector.example.com/in"
+from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
 
 
 def engine(emu, check_mode=False, **params):
@@ -45,16 +46,18 @@ def methods(emu):
 
 def test_create_sends_post_only_after_list_and_templates(emu):
     result = engine(emu).run()
-    assert methods(emu) == [("GET", "/apps/87100/postbacks"), ("GET", "/apps/87100/postbacks/templates"), ("POST", "/postbacks")]
+    assert methods(emu) == [("GET", "/apps/%d/postbacks" % APP), ("GET", "/apps/%d/postbacks/templates" % APP), ("POST", "/postbacks")]
     assert result["changed"] and result["trigger"]["id"] == emu.triggers(APP)[0]["id"]
 
 
-def test_check_mode_never_writes_in_any_state(emu):
-    engine(emu, check_mode=True).run()
+def test_check_mode_reports_the_change_and_never_writes_in_any_state(emu):
+    assert engine(emu, check_mode=True).run()["changed"] is True  # create
     seeded = emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Old", context={"cpi_mostback_url": URL})
-    engine(emu, check_mode=True, title="New", context={"deferred_for": 30000}).run()
-    engine(emu, check_mode=True, state="absent").run()
-    assert [method for method, _path in methods(emu) if method != "GET"] == []
+    assert engine(emu, check_mode=True, title="New", context={"deferred_for": 30000}).run()["changed"] is True  # update
+    assert engine(emu, check_mode=True, title="Old", context=None).run()["changed"] is False  # converged
+    assert engine(emu, check_mode=True, state="absent").run()["changed"] is True  # delete
+    assert engine(emu, check_mode=True, state="absent", type="click").run()["changed"] is False  # absent already
+    assert emu.writes() == []
     assert emu.trigger(seeded["id"])["title"] == "Old"
 
 
@@ -62,9 +65,9 @@ def test_update_rereads_and_returns_server_state(emu):
     seeded = emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Old", context={"cpi_mostback_url": URL})
     result = engine(emu, title="New", context=None).run()
     assert methods(emu) == [
-        ("GET", "/apps/87100/postbacks"),
+        ("GET", "/apps/%d/postbacks" % APP),
         ("PATCH", "/postbacks/%d" % seeded["id"]),
-        ("GET", "/apps/87100/postbacks/%d" % seeded["id"]),
+        ("GET", "/apps/%d/postbacks/%d" % (APP, seeded["id"])),
     ]
     assert result["trigger"]["title"] == "New"
     # the unchanged context went along, so a replacing PATCH loses nothing
@@ -101,18 +104,18 @@ def test_purge_without_context_leaves_context_and_reads_no_templates(emu):
     emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Install", context={"cpi_mostback_url": URL, "cpi_custom_note": "x"})
     result = engine(emu, context=None, purge_context=True).run()
     assert result["changed"] is False
-    assert methods(emu) == [("GET", "/apps/87100/postbacks")]
+    assert methods(emu) == [("GET", "/apps/%d/postbacks" % APP)]
 
 
 def test_create_answer_without_full_trigger_is_reread(emu):
     # an API whose POST answer carries a trimmed trigger: the engine reads it back
     emu.inject("POST", "/postbacks", apply_then_drop=False, status=201, json={"success": True, "data": [{"id": 4242, "app_id": APP}]})
     emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Install", context={"cpi_mostback_url": URL}, id=4242)
-    emu.inject("GET", "/apps/87100/postbacks", status=200, json={"success": True, "data": []})
+    emu.inject("GET", "/apps/%d/postbacks" % APP, status=200, json={"success": True, "data": []})
     emu.clear_log()
     result = engine(emu).run()
     assert ("POST", "/postbacks") in methods(emu)
-    assert methods(emu)[-1] == ("GET", "/apps/87100/postbacks/4242")
+    assert methods(emu)[-1] == ("GET", "/apps/%d/postbacks/4242" % APP)
     assert result["trigger"]["context"]["cpi_mostback_url"] == URL
 
 
@@ -124,7 +127,7 @@ def test_purge_by_id_reads_the_trigger_template(emu):
     assert emu.trigger(seeded["id"])["context"]["deferred_for"] == "0"
     emu.clear_log()
     assert engine(emu, type=None, template_id=None, title=None, **params).run()["changed"] is False
-    assert methods(emu) == [("GET", "/apps/87100/postbacks/%d" % seeded["id"]), ("GET", "/apps/87100/postbacks/templates")]
+    assert methods(emu) == [("GET", "/apps/%d/postbacks/%d" % (APP, seeded["id"])), ("GET", "/apps/%d/postbacks/templates" % APP)]
 
 
 # -- the set engine (kochava_triggers) ----------------------------------------
@@ -150,12 +153,12 @@ def test_set_converged_run_reads_each_page_once_and_nothing_else(emu):
     emu.clear_log()
     result = run_set(emu, [event("e%d" % index) for index in range(10)])
     assert result["changed"] is False and len(result["plan"]["unchanged"]) == 10
-    assert methods(emu) == [("GET", "/apps/87100/postbacks")] * 3  # 10 triggers, 4 a page
+    assert methods(emu) == [("GET", "/apps/%d/postbacks" % APP)] * 3  # 10 triggers, 4 a page
 
 
 def test_set_creates_cost_one_post_each_plus_the_reads(emu):
     result = run_set(emu, [event("a"), event("b"), event("c")])
-    assert methods(emu) == [("GET", "/apps/87100/postbacks"), ("GET", "/apps/87100/postbacks/templates")] + [("POST", "/postbacks")] * 3
+    assert methods(emu) == [("GET", "/apps/%d/postbacks" % APP), ("GET", "/apps/%d/postbacks/templates" % APP)] + [("POST", "/postbacks")] * 3
     assert sorted(t["filter_str"] for t in emu.triggers(APP)) == ["a", "b", "c"]
     assert [e["applied"] for e in result["plan"]["create"]] == [True, True, True]
 
@@ -165,7 +168,7 @@ def test_set_updates_then_creates_then_deletes_and_verifies_with_one_listing(emu
     emu.clear_log()
     result = run_set(emu, [event("new"), event("u1", title="U1"), event("u2", title="U2")], purge=True)
     assert [m for m, _p in methods(emu)] == ["GET", "GET", "PATCH", "PATCH", "POST", "DELETE", "GET"]
-    assert methods(emu)[-1] == ("GET", "/apps/87100/postbacks")  # one re-listing verifies both updates
+    assert methods(emu)[-1] == ("GET", "/apps/%d/postbacks" % APP)  # one re-listing verifies both updates
     assert methods(emu)[5] == ("DELETE", "/postbacks/%d" % old[2]["id"])
     assert {t["filter_str"]: t["title"] for t in emu.triggers(APP)} == {"u1": "U1", "u2": "U2", "new": "new"}
     assert sorted(t["filter_str"] for t in result["triggers"]) == ["new", "u1", "u2"]
@@ -203,6 +206,7 @@ def test_set_check_mode_predicts_what_the_run_does(emu):
     emu.add_trigger(APP, type="event", template_id=TEMPLATE, title="old", filter_str="drop", context={"cpi_mostback_url": URL})
     items = [event("keep", title="new"), event("add")]
     planned = run_set(emu, items, check_mode=True, purge=True)
+    assert planned["changed"] is True
     assert emu.writes() == []
     done = run_set(emu, items, purge=True)
 
