@@ -40,7 +40,7 @@ def install_body(**overrides):
 
 def test_skip_lets_the_first_matching_requests_through(emu):
     emu.inject("*", path_regex=".*", status=503, skip=2)
-    statuses = [call(emu, "GET", f"/apps/{APP}/postbacks").status_code for _ in range(4)]
+    statuses = [call(emu, "GET", f"/apps/{APP}/postbacks").status_code for dummy in range(4)]
     assert statuses == [200, 200, 503, 200]
     assert [e["fault"] for e in emu.log] == [None, None, "answer", None]
     assert emu.faults() == []
@@ -49,7 +49,7 @@ def test_skip_lets_the_first_matching_requests_through(emu):
 def test_a_skipping_fault_does_not_hide_the_next_one(emu):
     emu.inject("GET", path_regex=".*", status=500, skip=1)
     emu.inject("GET", path_regex=".*", status=502)
-    assert [call(emu, "GET", f"/apps/{APP}/postbacks").status_code for _ in range(3)] == [502, 500, 200]
+    assert [call(emu, "GET", f"/apps/{APP}/postbacks").status_code for dummy in range(3)] == [502, 500, 200]
 
 
 def test_skip_counts_only_matching_requests(emu):
@@ -108,7 +108,7 @@ def chaos_run(emu, seed, requests_count=40):
     emu.reset()
     emu.chaos(0.5, kinds=["5xx", "429", "drop", "apply_then_drop", "duplicate"], seed=seed)
     outcomes = []
-    for _ in range(requests_count):
+    for dummy in range(requests_count):
         try:
             outcomes.append(call(emu, "GET", f"/apps/{APP}/postbacks").status_code)
         except requests.ConnectionError:
@@ -119,7 +119,7 @@ def chaos_run(emu, seed, requests_count=40):
 def test_chaos_is_deterministic_from_its_seed(emu):
     first, log1 = chaos_run(emu, seed=7)
     again, log2 = chaos_run(emu, seed=7)
-    other, _ = chaos_run(emu, seed=8)
+    other, dummy = chaos_run(emu, seed=8)
     assert first == again and log1 == log2
     assert first != other
     assert {"dropped", 429, 200} <= set(first)
@@ -128,7 +128,7 @@ def test_chaos_is_deterministic_from_its_seed(emu):
 
 def test_chaos_rate_and_counts(emu):
     emu.chaos(0.2, seed=1, delay=0)
-    for _ in range(150):
+    for dummy in range(150):
         try:
             call(emu, "GET", f"/apps/{APP}/postbacks/templates")
         except requests.ConnectionError:

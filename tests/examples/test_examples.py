@@ -251,7 +251,7 @@ def check_module_trigger(emu, reg, example, tmp_path):
     assert install["context"]["cpi_mostback_url"] == URL + "/ingest"
     assert ("event", CUSTOM, "Purchase") not in triggers  # created, then removed
     assert triggers[("click", CUSTOM, "")]["context"]["cpi_jumptap_app_id"] == "17"
-    methods = [m for m, _ in writes(emu)]
+    methods = [m for m, dummy in writes(emu)]
     assert methods.count("POST") == 2 and methods.count("DELETE") == 1  # the install was matched by key, not created
 
 
@@ -335,7 +335,7 @@ def check_guide_set(emu, reg, example, tmp_path):
     plan = reg["postbacks"]["plan"]
     assert sorted(e["title"] for e in plan["delete"]) == ["Click Postback", "Refund Postback"]
     assert [e["title"] for e in plan["update"]] == ["Purchase Postback"] and [e["title"] for e in plan["create"]] == ["Install Custom Postback"]
-    methods = [m for m, _ in writes(emu)]
+    methods = [m for m, dummy in writes(emu)]
     assert methods == sorted(methods, key=["PATCH", "POST", "DELETE"].index)  # updates, creates, deletes
 
 
@@ -348,7 +348,7 @@ def check_guide_export(emu, reg, example, tmp_path):
     with open(tmp_path / "app87100-triggers.yml") as f:
         kept = yaml.safe_load(f)
     assert kept == reg["backup"]["export"] and len(kept) == 2
-    assert all(path.endswith("/postbacks") or "/apps/17/" in path for _, path in writes(emu)), writes(emu)  # the restore changed nothing
+    assert all(path.endswith("/postbacks") or "/apps/17/" in path for dummy, path in writes(emu)), writes(emu)  # the restore changed nothing
     clone = by_key(emu, APP17)
     assert clone[("event", MMDSP, "Purchase")]["context"]["cpi_jumptap_mostback_url"] == URL + "/mmdsp"
     assert clone[("install", OPENX, "")]["id"] == 54636  # left alone
@@ -365,7 +365,7 @@ def check_demo(emu, reg, example, tmp_path):
     triggers = by_key(emu, APP)
     assert set(triggers) == {("install", CUSTOM, ""), ("event", CUSTOM, "Purchase")}
     assert triggers[("event", CUSTOM, "Purchase")]["context"]["cpi_mostback_url"] == URL + "/purchase/v2"
-    methods = [m for m, _ in writes(emu)]
+    methods = [m for m, dummy in writes(emu)]
     assert methods.count("POST") == 3 and methods.count("PATCH") == 1 and methods.count("DELETE") == 1
 
 

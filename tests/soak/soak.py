@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Fault soak of the kochava_triggers engine (``run_set``) and ``run_single``.
 
 Each seeded run: a random app state, a random declaration, one apply with the
@@ -295,10 +294,10 @@ def soak_run(emu, seed, index, figures):
     emu.reset()
     emu.configure(profile=profile, duplicate_status=rng.choice((400, 409)), page_size=rng.choice((2, 3, 50)))
     key = emu.demo_key
-    for _ in range(rng.randrange(6)):
+    for dummy in range(rng.randrange(6)):
         plant(emu, random_item(rng))
     single = rng.random() < 0.2
-    items = unique_items([random_item(rng, absent_rate=0.15) for _ in range(1 if single else rng.randrange(1, 6))])
+    items = unique_items([random_item(rng, absent_rate=0.15) for dummy in range(1 if single else rng.randrange(1, 6))])
     purge = (not single) and rng.random() < 0.5
     before = emu.triggers(APP)
     figures.runs += 1
@@ -372,7 +371,7 @@ def soak(seed, runs, first=0, only=None, out=print):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--seed", default=os.environ.get("SOAK_SEED", "1"), help="seed of every draw (env SOAK_SEED; default 1)")
     parser.add_argument("--runs", type=int, default=int(os.environ.get("SOAK_RUNS", "1000")), help="number of runs (env SOAK_RUNS; default 1000)")
     parser.add_argument("--first", type=int, default=0, help="index of the first run")

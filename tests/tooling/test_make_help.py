@@ -28,7 +28,7 @@ def make(*args):
 
 
 def make_database():
-    _, out, _ = make("-pq", "help")
+    out = make("-pq", "help")[1]
     phony, targets = set(), set()
     for line in out.splitlines():
         if line.startswith(".PHONY:"):
@@ -51,14 +51,14 @@ def help_targets():
 
 
 def test_every_phony_target_is_in_make_help():
-    phony, _ = make_database()
+    phony, dummy = make_database()
     assert {"demo", "test", "help", "tools-test"} <= phony  # the database was read
     missing = sorted(phony - set(help_targets()))
     assert not missing, "add a `## description` after these targets: %s" % ", ".join(missing)
 
 
 def test_make_help_names_real_targets_once():
-    _, targets = make_database()
+    dummy, targets = make_database()
     names = help_targets()
     assert len(names) == len(set(names)), names
     unknown = sorted(set(names) - targets)
@@ -66,6 +66,6 @@ def test_make_help_names_real_targets_once():
 
 
 def test_default_goal_is_help():
-    rc, out, _ = make()
+    rc, out, dummy = make()
     assert rc == 0
     assert out == make("help")[1]
