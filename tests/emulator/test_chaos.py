@@ -108,7 +108,7 @@ def chaos_run(emu, seed, requests_count=40):
     emu.reset()
     emu.chaos(0.5, kinds=["5xx", "429", "drop", "apply_then_drop", "duplicate"], seed=seed)
     outcomes = []
-    for dummy in range(requests_count):
+    for _dummy in range(requests_count):
         try:
             outcomes.append(call(emu, "GET", f"/apps/{APP}/postbacks").status_code)
         except requests.ConnectionError:
@@ -128,7 +128,7 @@ def test_chaos_is_deterministic_from_its_seed(emu):
 
 def test_chaos_rate_and_counts(emu):
     emu.chaos(0.2, seed=1, delay=0)
-    for dummy in range(150):
+    for _dummy in range(150):
         try:
             call(emu, "GET", f"/apps/{APP}/postbacks/templates")
         except requests.ConnectionError:

@@ -13,17 +13,8 @@ import sys
 
 import yaml
 
-# The shared test values live in tests/constants.py; they are re-exported here for the
-# playbook tests that import them with the helpers.
-from ansible_collections.kochava.publisher.tests.constants import (
-    APP as APP,
-    KEY as KEY,
-    KEY_APP17 as KEY_APP17,
-    MMDSP_TEMPLATE as MMDSP_TEMPLATE,
-    SEED as SEED,
-    TEMPLATE as TEMPLATE,
-    URL as URL,
-)
+# The shared test values live in tests/constants.py (test files import them from there).
+from ansible_collections.kochava.publisher.tests.constants import APP, KEY, TEMPLATE, URL
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))

@@ -16,7 +16,9 @@ import json
 import re
 
 import pytest
-from playbook_helpers import APP, KEY, SEED, TEMPLATE, URL, assert_clean_failure, calls, writes
+from playbook_helpers import assert_clean_failure, calls, writes
+
+from ansible_collections.kochava.publisher.tests.constants import APP, KEY, SEED, TEMPLATE, URL
 
 SET = "kochava.publisher.kochava_triggers"
 SINGLE = "kochava.publisher.kochava_trigger"

@@ -294,7 +294,7 @@ def soak_run(emu, seed, index, figures):
     emu.reset()
     emu.configure(profile=profile, duplicate_status=rng.choice((400, 409)), page_size=rng.choice((2, 3, 50)))
     key = emu.demo_key
-    for dummy in range(rng.randrange(6)):
+    for _dummy in range(rng.randrange(6)):
         plant(emu, random_item(rng))
     single = rng.random() < 0.2
     items = unique_items([random_item(rng, absent_rate=0.15) for dummy in range(1 if single else rng.randrange(1, 6))])

@@ -16,7 +16,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.kochava.publisher.tests.constants import APP as APP, MMDSP_TEMPLATE, TEMPLATE as TEMPLATE, TEMPLATE_NAME, URL as URL
+from ansible_collections.kochava.publisher.tests.constants import APP, MMDSP_TEMPLATE, TEMPLATE, TEMPLATE_NAME, URL
 
 CUSTOM_POSTBACK = {
     "id": TEMPLATE,
