@@ -12,6 +12,7 @@ module must fail before any API call.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -452,19 +453,19 @@ def kochava_triggers_cases():
         return Case(module, "duplicate keys in triggers (%s)" % variant, _with(base, triggers=items), ("triggers[",), reads=reads)
 
     item_field_types = [
-        st.builds(lambda f, v: ("%s not an int" % f, lambda i: _with(i, **{f: v}), (f, "triggers"), False, _texts(v)), st.just("template_id"), not_int),
+        st.builds(lambda f, v: ("%s not an int" % f, functools.partial(_with, **{f: v}), (f, "triggers"), False, _texts(v)), st.just("template_id"), not_int),
         st.builds(
-            lambda f, v: ("%s not a bool" % f, lambda i: _with(i, **{f: v}), (f, "triggers"), False, _texts(v)),
+            lambda f, v: ("%s not a bool" % f, functools.partial(_with, **{f: v}), (f, "triggers"), False, _texts(v)),
             st.sampled_from(["active", "purge_context", "allow_unknown_context"]),
             not_bool,
         ),
         st.builds(
-            lambda f, v: ("%s not a choice" % f, lambda i: _with(i, **{f: v}), (f, "triggers"), False, _texts(v)),
+            lambda f, v: ("%s not a choice" % f, functools.partial(_with, **{f: v}), (f, "triggers"), False, _texts(v)),
             st.sampled_from(["type", "state"]),
             not_choice(("install", "event", "click", "present", "absent")),
         ),
         st.builds(
-            lambda name, v: ("unknown item option", lambda i: _with(i, **{name: v}), (name, "triggers"), False, _texts(name, v)),
+            lambda name, v: ("unknown item option", functools.partial(_with, **{name: v}), (name, "triggers"), False, _texts(name, v)),
             unknown_option(module).filter(lambda n: n not in TRIGGER_FIELDS),
             junk,
         ),

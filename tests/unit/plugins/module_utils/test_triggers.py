@@ -148,7 +148,7 @@ def test_matches_filters_each_filter(filters, expected):
 # One matching rule: trigger_info filters, the engine's key, template names
 # --------------------------------------------------------------------------
 MATCHING_RULE = [
-    # type: without case or surrounding blanks
+    # the type is compared without case or surrounding blanks
     ("type", "install", "install", True),
     ("type", "Install", "install", True),
     ("type", " install ", "INSTALL", True),
