@@ -36,7 +36,7 @@ def run_plan(planner, actions, check_mode):
     return applier.notes
 
 
-def run_set(client, params, check_mode=False):
+def run_set(client, params, check_mode=False, diff=True):
     """kochava_triggers: the app's whole declared set."""
     hidden = set(params.get("hidden_context_keys") or ())
     reader = Reader(client, params["app_id"])
@@ -51,7 +51,7 @@ def run_set(client, params, check_mode=False):
         "changed": any(a["action"] != "unchanged" for a in actions) if check_mode else any(a["applied"] for a in actions),
         "triggers": [shown(t, hidden) for t in sorted(after, key=sort_key)],
         "plan": plan_report(actions, hidden),
-        "diff": set_diff(before, after, hidden),
+        "diff": set_diff(before, after, hidden) if diff else None,  # 1,000 triggers: worth skipping
     }
 
 

@@ -25,8 +25,8 @@ def shown(trigger, hidden):
     """A copy of ``trigger`` whose hidden context values show the placeholder."""
     if trigger is None:
         return None
-    trigger = copy.deepcopy(trigger)
-    if "context" in trigger:
+    trigger = dict(trigger)  # the fields are scalars but for context, copied below
+    if isinstance(trigger.get("context"), dict):
         trigger["context"] = hide_context(trigger["context"], hidden)
     return trigger
 

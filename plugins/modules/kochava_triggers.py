@@ -266,7 +266,7 @@ def main():
     )
     if module.params["max_deletes"] < -1:
         module.fail_json(msg="max_deletes must be -1 (no limit) or zero or more, got %d" % module.params["max_deletes"])
-    module.run(lambda client: run_set(client, module.params, check_mode=module.check_mode))
+    module.run(lambda client: run_set(client, module.params, check_mode=module.check_mode, diff=module._diff))
 
 
 if __name__ == "__main__":
