@@ -147,7 +147,7 @@ matrix-2.16-sanity: $(CORE216)/.stamp ## ansible-test sanity with ansible-core 2
 	tools/ansible-test.sh $(CORE216) 3.11
 
 matrix-2.16-pytest: $(CORE216)/.stamp collection ## the pytest suite with ansible-core 2.16
-	$(CORE216)/bin/python -m pytest -p no:cacheprovider --ignore=tests/soak
+	$(CORE216)/bin/python -m pytest -p no:cacheprovider --deselect tests/soak
 
 matrix-2.21: matrix-2.21-sanity matrix-2.21-pytest ## newest core: ansible-core 2.21 on Python 3.13
 
@@ -155,7 +155,7 @@ matrix-2.21-sanity: $(CORE221)/.stamp ## ansible-test sanity with ansible-core 2
 	tools/ansible-test.sh $(CORE221) 3.13
 
 matrix-2.21-pytest: $(CORE221)/.stamp collection ## the pytest suite with ansible-core 2.21
-	$(CORE221)/bin/python -m pytest -p no:cacheprovider --ignore=tests/soak
+	$(CORE221)/bin/python -m pytest -p no:cacheprovider --deselect tests/soak
 
 tools-clean: ## remove the tool venvs, .nox and the build trees
 	rm -rf $(TOOLS_VENV) .nox $(IMP_VENV) $(CORE216) $(CORE221) \
