@@ -35,7 +35,7 @@ def run_cases(in_process, module_name, examples=EXAMPLES):
         if problems:
             # up to three examples of each kind, one per distinct problem
             shown = failures.setdefault(case.kind, {})
-            signature = problems[0].split(":")[0]
+            signature = problems[0].split(":", maxsplit=1)[0]
             if signature not in shown and len(shown) < 3 or len(repr(case.args)) < len(repr(shown.get(signature, (None, case.args))[1])):
                 shown[signature] = (problems, case.args)
 

@@ -94,7 +94,7 @@ def test_the_installed_package_stands_alone(venv, tmp_path):
     with open(facts["seed"], "rb") as packaged, open(SEED, "rb") as repo:
         assert packaged.read() == repo.read()
     assert facts["version"] == facts["dist_version"]
-    assert sorted(r.split(">")[0].split("<")[0].strip().lower() for r in facts["requires"]) == ["flask", "werkzeug"]
+    assert sorted(r.split(">", maxsplit=1)[0].split("<", maxsplit=1)[0].strip().lower() for r in facts["requires"]) == ["flask", "werkzeug"]
     assert facts["ansible"] is False  # no dependency on the collection or ansible-core
 
     version = subprocess.run([installed(venv, "kochava-emulator"), "--version"], env=clean_env(), capture_output=True, text=True, timeout=60, check=False)

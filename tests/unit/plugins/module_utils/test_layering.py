@@ -38,7 +38,7 @@ def is_ansible(name):
     """``ansible`` and ``ansible.*``, and any ``ansible_collections`` module outside our own module_utils."""
     if name == OWN_PACKAGE or name.startswith(OWN_PACKAGE + '.'):
         return False
-    return name.split('.')[0] in ('ansible', 'ansible_collections')
+    return name.split('.', maxsplit=1)[0] in ('ansible', 'ansible_collections')
 
 
 def test_files_are_found():
