@@ -7,28 +7,13 @@ hand before every generated case.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import sys
 
 import pytest
-from ansible.module_utils import basic
 from hypothesis import HealthCheck, settings
 
-try:  # ansible-core 2.19+
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # 2.16 - 2.18: the module reads basic._ANSIBLE_ARGS
-
-    @contextlib.contextmanager
-    def patch_module_args(args):
-        old = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = old
-
+from ansible_collections.kochava.publisher.tests.module_runner import ModuleExit, capture_exits, patch_module_args
 
 # playbook_helpers (Runner) lives with the playbook tests.
 PLAYBOOKS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "playbooks")
@@ -44,22 +29,6 @@ settings.register_profile("random", derandomize=False, **_COMMON)
 settings.load_profile(os.environ.get("KOCHAVA_FUZZ_PROFILE", "fixed"))
 
 
-class ModuleExit(Exception):
-    def __init__(self, result):
-        super().__init__(result)
-        self.result = result
-
-
-def _exit_json(self, **kwargs):
-    kwargs.setdefault("changed", False)
-    raise ModuleExit(kwargs)
-
-
-def _fail_json(self, msg, **kwargs):
-    kwargs.update(failed=True, msg=msg)
-    raise ModuleExit(kwargs)
-
-
 class InProcess:
     """``run(module, args)``: the module's main() with ``args``, against the emulator; the dict it exits with.
 
@@ -69,10 +38,7 @@ class InProcess:
 
     def __init__(self, emu, monkeypatch):
         self.emu = emu
-        monkeypatch.setenv("KOCHAVA_API_URL", emu.url)
-        monkeypatch.setenv("KOCHAVA_API_KEY", emu.demo_key)
-        monkeypatch.setattr(basic.AnsibleModule, "exit_json", _exit_json)
-        monkeypatch.setattr(basic.AnsibleModule, "fail_json", _fail_json)
+        capture_exits(monkeypatch, emu)
 
     def run(self, module, args, check=False):
         import traceback
