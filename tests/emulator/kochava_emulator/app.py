@@ -274,6 +274,38 @@ def create_app(emulator: Emulator) -> Flask:
             raise ControlError(str(exc)) from None
         return json_response(emulator.config())
 
+    @app.get("/_emulator/rate")
+    def control_rate() -> Response:
+        return json_response(emulator.rate_config())
+
+    @app.post("/_emulator/rate")
+    def control_set_rate() -> Response:
+        body = control_body()
+        unknown = sorted(set(body) - {"rate", "burst"})
+        if unknown:
+            raise ControlError(f"unknown fields: {', '.join(unknown)} (give rate and burst)")
+        try:
+            return json_response(emulator.rate_limit(body.get("rate"), body.get("burst")))
+        except (TypeError, ValueError) as exc:
+            raise ControlError(str(exc)) from None
+
+    @app.post("/_emulator/apps")
+    def control_add_app() -> Response:
+        body = control_body()
+        unknown = sorted(set(body) - {"app_id", "template_ids"})
+        if unknown:
+            raise ControlError(f"unknown fields: {', '.join(unknown)} (give app_id and template_ids)")
+        if "app_id" not in body:
+            raise ControlError("app_id is required")
+        template_ids = body.get("template_ids")
+        if template_ids is not None and (not isinstance(template_ids, list) or any(parse_int(t) is None for t in template_ids)):
+            raise ControlError("template_ids must be a list of template ids")
+        try:
+            served = emulator.serve_app(body["app_id"], template_ids)
+        except (TypeError, ValueError) as exc:
+            raise ControlError(str(exc)) from None
+        return json_response(served, 201 if served["created"] else 200)
+
     @app.post("/_emulator/triggers")
     def control_add_trigger() -> Response:
         body = control_body()

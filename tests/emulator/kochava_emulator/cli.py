@@ -1,22 +1,36 @@
 """Command line: ``kochava-emulator serve|run`` (or ``python -m kochava_emulator serve|run``).
 
-``serve`` serves until SIGINT/SIGTERM; the first line on stdout is the base URL.
+``serve`` serves until SIGINT/SIGTERM. On stdout, at once: line 1 the base URL
+(as before, for scripts reading one line), then two lines for the shell::
+
+    http://127.0.0.1:PORT
+    export KOCHAVA_API_URL=http://127.0.0.1:PORT
+    export KOCHAVA_API_KEY=demo-key-0000
+
+The key is the seed's ``demo_key``; a seed without one (or no seed) gets
+:data:`~kochava_emulator.seed.DEFAULT_KEY`, allowed on every app, so there is
+always a key that works.
 
 ``run [options] -- CMD ARGS...`` starts the emulator on a free port, runs CMD
 with ``KOCHAVA_API_URL`` set to the emulator's URL and ``KOCHAVA_API_KEY`` set
-to the seed's ``demo_key`` (when the seed has one), stops the emulator and
+to the seed's ``demo_key`` (or the default key), stops the emulator and
 exits with CMD's exit status (128+N if CMD died of signal N, 127 if CMD
 could not be started).
 
 ``--seed`` takes a JSON seed file or the name of a seed shipped in the
-package: ``demo`` (see :data:`kochava_emulator.seed.DEMO_SEED`).
+package: ``demo`` (see :data:`kochava_emulator.seed.DEMO_SEED`). ``--app ID``
+(repeatable) serves more apps with the templates of the seed's first app;
+``--rate RPS`` and ``--burst N`` turn on the shared rate limit (429 with
+``Retry-After`` when the bucket is empty).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -24,7 +38,7 @@ import threading
 from collections.abc import Sequence
 
 from . import __version__
-from .seed import PACKAGED_SEEDS, load_seed, seed_path
+from .seed import DEFAULT_KEY, PACKAGED_SEEDS, load_seed, seed_path
 from .server import DUPLICATE_STATUSES, PROFILE_NAMES, Emulator
 
 #: The name of the console command installed by the ``kochava-emulator`` distribution.
@@ -32,9 +46,22 @@ PROG = "kochava-emulator"
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError("must be a positive integer")
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _positive_rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of requests per second, got {text!r}")
     return value
 
 
@@ -52,6 +79,19 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile", choices=PROFILE_NAMES, help="reading of the points the API document is silent on: harsh (default: seed's, else harsh) or lenient"
     )
+    parser.add_argument(
+        "--app",
+        dest="apps",
+        action="append",
+        type=_positive_int,
+        default=[],
+        metavar="ID",
+        help="serve this app too, with the templates of the seed's first app (repeatable)",
+    )
+    parser.add_argument(
+        "--rate", type=_positive_rate, metavar="RPS", help="limit all API requests together to RPS a second (429 + Retry-After beyond); default: no limit"
+    )
+    parser.add_argument("--burst", type=_positive_int, metavar="N", help="token bucket size for --rate (default: max(1, int(RPS)))")
 
 
 def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
@@ -60,7 +100,7 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve until SIGINT/SIGTERM; prints the URL on line 1")
+    serve = commands.add_parser("serve", help="serve until SIGINT/SIGTERM; prints the URL on line 1, then export lines")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765, help="0 picks a free port (default 8765)")
     serve.add_argument("--quiet", action="store_true", help="no access lines on stderr")
@@ -87,6 +127,9 @@ def _emulator(args: argparse.Namespace, **kwargs) -> Emulator:
         duplicate_status=args.duplicate_status,
         numbers_as_strings=args.numbers_as_strings,
         profile=args.profile,
+        apps=args.apps,
+        rate=args.rate,
+        burst=args.burst,
         **kwargs,
     )
 
@@ -98,13 +141,18 @@ def serve(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: done.set())
     url = emulator.start()
-    print(url, flush=True)
+    print(export_lines(url, emulator.demo_key), flush=True)
     try:
         while not done.wait(0.5):
             pass
     finally:
         emulator.stop()
     return 0
+
+
+def export_lines(url: str, key: str) -> str:
+    """What ``serve`` prints: the URL (line 1), then the two ``export`` lines (shell-quoted)."""
+    return f"{url}\nexport KOCHAVA_API_URL={shlex.quote(url)}\nexport KOCHAVA_API_KEY={shlex.quote(key)}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -118,8 +166,7 @@ def run(args: argparse.Namespace) -> int:
     emulator = _emulator(args, access_log=_access_line if args.verbose else None)
     env = dict(os.environ)
     env["KOCHAVA_API_URL"] = emulator.start()
-    if emulator.demo_key:
-        env["KOCHAVA_API_KEY"] = emulator.demo_key
+    env["KOCHAVA_API_KEY"] = emulator.demo_key
     try:
         try:
             child = subprocess.Popen(cmd, env=env)
@@ -154,6 +201,10 @@ def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
             args.seed = load_seed(seed_path(args.seed))
         except (OSError, ValueError) as exc:
             parser.error(f"--seed {args.seed}: {exc}")
+    if args.burst is not None and args.rate is None:
+        parser.error("--burst needs --rate")
+    args.seed = dict(args.seed or {})
+    args.seed.setdefault("demo_key", DEFAULT_KEY)  # always a key to print or pass on
     if args.command == "serve":
         return serve(args)
     return run(args)

@@ -46,6 +46,9 @@ DEMO_SEED = Path(__file__).resolve().parent / "seeds" / "demo.json"
 #: Seeds shipped in the package, by the name ``--seed`` takes instead of a file.
 PACKAGED_SEEDS = {"demo": DEMO_SEED}
 
+#: The key ``kochava-emulator serve|run`` adds (allowed on every app) when the seed has no ``demo_key``.
+DEFAULT_KEY = "emulator-key-0000"
+
 SEED_KEYS = {"demo_key", "keys", "templates", "apps", "triggers", "page_size", "duplicate_status", "numbers_as_strings", "profile"}
 
 
@@ -92,3 +95,21 @@ def apply_seed(state: State, seed: dict) -> None:
             trigger_id = trigger.pop("id", None)
             date_created = trigger.pop("date_created", None)
             state.create_trigger(trigger, strict=False, trigger_id=trigger_id, date_created=date_created)
+
+
+def first_app_templates(seed: dict) -> tuple[list[dict], list[int]]:
+    """The templates an extra app gets (``--app``, ``Emulator(apps=...)``): those of the seed's first app.
+
+    Returns ``(templates, template_ids)``: the ids are those the app gets;
+    ``templates`` are templates to add first, where the state lacks their id.
+    A seed with an app lends its first app's ids (no templates to add). A
+    seed without apps lends nothing: the extra app gets the demo seed's first
+    app's templates (87100: 3373, 2209, 2602), which are then to be added.
+    """
+    apps = seed.get("apps") or {}
+    if apps:
+        spec = next(iter(apps.values())) or {}
+        return [], [int(t) for t in spec.get("template_ids", [])]
+    demo = load_seed(DEMO_SEED)
+    demo_spec = next(iter(demo["apps"].values()))
+    return demo["templates"], [int(t) for t in demo_spec["template_ids"]]

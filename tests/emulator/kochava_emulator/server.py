@@ -12,7 +12,8 @@ from .app import create_app
 from .errors import DuplicateTriggerError
 from .faults import Chaos, Fault, FaultBook
 from .profiles import DEFAULT_PROFILE, PROFILES, get_profile
-from .seed import apply_seed, load_seed
+from .ratelimit import RateLimiter, check_burst, check_rate
+from .seed import apply_seed, first_app_templates, load_seed
 from .state import State, render_trigger
 from .wsgi import FaultLogMiddleware, QuietRequestHandler, RequestLog
 
@@ -44,6 +45,12 @@ def _check_profile(value: Any) -> str:
     return get_profile(value).name
 
 
+def _check_app_id(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"app_id must be a positive integer, got {value!r}")
+    return value
+
+
 #: Run-time settings: name -> (default, validator returning the value to keep).
 SETTINGS: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "page_size": (DEFAULT_PAGE_SIZE, _check_page_size),
@@ -65,7 +72,10 @@ class Emulator:
     and ``profile`` (``"harsh"`` or ``"lenient"``, see :mod:`.profiles`)
     default to the seed's values, else 50, 400, False and ``"harsh"``.
     ``access_log``, if given, is called with each request-log entry as it is
-    recorded.
+    recorded. ``apps`` are extra apps served with the templates of the
+    seed's first app (see :meth:`serve_app`); ``rate`` (requests per second)
+    and ``burst`` turn on the shared rate limit (see :meth:`rate_limit`).
+    ``apps``, ``rate`` and ``burst`` outlive :meth:`reset`.
     """
 
     def __init__(
@@ -79,7 +89,17 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         access_log: Callable[[dict], None] | None = None,
+        apps: Iterable[int] = (),
+        rate: float | None = None,
+        burst: int | None = None,
     ) -> None:
+        self._extra_apps = [_check_app_id(a) for a in apps]
+        if rate is None and burst is not None:
+            raise ValueError("burst needs a rate")
+        self._rate_setting = (None if rate is None else check_rate(rate), None if burst is None else check_burst(burst))
+        self.rate_limiter: RateLimiter | None = None
+        self._counts_lock = threading.Lock()
+        self._counts = {"served": 0, "limited": 0}
         self.host = host
         self.port = port
         self.access_log = access_log
@@ -150,7 +170,9 @@ class Emulator:
         The run-time settings (profile included) go back to the seed's before
         its triggers are stored, so seeded triggers are stored the way the
         seed's profile stores them. Trigger ids keep increasing across
-        resets, never reused.
+        resets, never reused. The constructor's ``apps`` are served again
+        (with the new seed's first app's templates), its rate limit (or none)
+        comes back with a full bucket, and the served/limited counters restart.
         """
         if seed is not None:
             candidate = load_seed(seed)
@@ -165,6 +187,10 @@ class Emulator:
             self.request_log.clear()
             self.configure(**settings)
             apply_seed(self.state, self._seed)
+            for app_id in self._extra_apps:
+                self.serve_app(app_id)
+            rate, burst = self._rate_setting
+            self.rate_limit(rate, burst)
 
     @property
     def demo_key(self) -> str | None:
@@ -174,6 +200,32 @@ class Emulator:
     def add_app(self, app_id: int, template_ids: Iterable[int] = ()) -> None:
         """Register an app and the templates (already added) available to it."""
         self.state.add_app(app_id, template_ids)
+
+    def serve_app(self, app_id: int, template_ids: Iterable[int] | None = None) -> dict:
+        """Serve one more app, as ``--app`` does; return ``{"app_id", "template_ids", "created"}``.
+
+        ``template_ids`` None: the templates of the seed's first app (a seed
+        without apps: the demo seed's first app's templates 3373, 2209 and
+        2602, added to the state where missing). The seed's ``demo_key``, when
+        limited to some apps, is allowed on the new app too; other keys are
+        left as they are. An app that exists already is left as it is
+        (``created`` false). Like :meth:`add_app`, undone by :meth:`reset`
+        (the constructor's ``apps`` are served again).
+        """
+        app_id = _check_app_id(app_id)
+        with self.state.lock:
+            if app_id in self.state.apps:
+                return {"app_id": app_id, "template_ids": list(self.state.apps[app_id]), "created": False}
+            if template_ids is None:
+                templates, template_ids = first_app_templates(self._seed)
+                for template in templates:
+                    if template["id"] not in self.state.templates:
+                        self.state.add_template(template)
+            self.state.add_app(app_id, template_ids)
+            allowed = self.state.keys.get(self.demo_key) if self.demo_key else None
+            if allowed is not None:
+                allowed.add(app_id)
+            return {"app_id": app_id, "template_ids": list(self.state.apps[app_id]), "created": True}
 
     def add_template(self, template: dict, app_ids: Iterable[int] = ()) -> dict:
         """Register a template (as the API returns it) and offer it to ``app_ids``."""
@@ -359,6 +411,52 @@ class Emulator:
         """The chaos setting, with how many faults of each kind it picked so far (None when off)."""
         book = self.chaos_book
         return book.describe() if book is not None else None
+
+    # -- rate limit ------------------------------------------------------------------------
+    def rate_limit(self, rate: float | None, burst: int | None = None, *, clock: Callable[[], float] | None = None) -> dict:
+        """Limit every API request to ``rate`` a second, in bursts of ``burst`` (None: off).
+
+        One token bucket shared by all requests (all apps, all keys, as one
+        account's limit on a SaaS API), full at the start, ``burst`` tokens at
+        most (default: ``max(1, int(rate))``). A request that finds it empty
+        is answered 429 with ``Retry-After`` (whole seconds until a token is
+        back, at least 1) and the error envelope ``["429 Too Many
+        Requests"]``; it is not applied, takes no fault and no chaos draw, and
+        is logged with ``rate_limited: True``. ``clock`` (seconds as a float,
+        default ``time.monotonic``) drives the bucket, for exact tests. The
+        served/limited counters restart. Returns :meth:`rate_config`.
+        """
+        if rate is None:
+            if burst is not None:
+                raise ValueError("burst needs a rate")
+            limiter = None
+        else:
+            limiter = RateLimiter(rate, burst, clock=clock)
+        with self._counts_lock:
+            self.rate_limiter = limiter
+            self._counts = {"served": 0, "limited": 0}
+        return self.rate_config()
+
+    def rate_config(self) -> dict:
+        """``{"rate", "burst", "served", "limited"}``: the limit (None, None when off) and the
+        API requests served (not limited, whatever their answer) and limited (429) since the
+        last :meth:`rate_limit` or :meth:`reset`."""
+        with self._counts_lock:
+            limiter = self.rate_limiter
+            return {
+                "rate": limiter.rate if limiter else None,
+                "burst": limiter.burst if limiter else None,
+                "served": self._counts["served"],
+                "limited": self._counts["limited"],
+            }
+
+    def _admit(self) -> int | None:
+        """Count an API request in; None: serve it, else the 429's ``Retry-After`` seconds."""
+        with self._counts_lock:
+            limiter = self.rate_limiter
+            retry_after = limiter.take() if limiter is not None else None
+            self._counts["limited" if retry_after is not None else "served"] += 1
+            return retry_after
 
     # -- in-flight requests -------------------------------------------------------------
     def _busy(self, step: int) -> None:

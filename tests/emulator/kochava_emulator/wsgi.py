@@ -4,7 +4,8 @@
 ``/_emulator/``) it reads the body, consults the fault book, runs the app
 (or not), records one log entry and answers (or drops the connection).
 The API key is never recorded: the log keeps only ``auth`` = ``missing``,
-``valid`` or ``invalid``.
+``valid`` or ``invalid``. A request the rate limit refuses is answered 429
+before any fault, logged with ``rate_limited: True``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from urllib.parse import parse_qsl
 
 from werkzeug.serving import WSGIRequestHandler
 
-from .app import ENV_APP_ID
+from .app import ENV_APP_ID, envelope
+from .ratelimit import LIMITED_MESSAGE
 
 if TYPE_CHECKING:  # pragma: no cover
     from .server import Emulator
@@ -126,7 +128,19 @@ class FaultLogMiddleware:
             "user_agent": environ.get("HTTP_USER_AGENT", ""),
             "fault": None,
             "dropped": False,
+            "rate_limited": False,
         }
+
+        retry_after = self.emulator._admit()
+        if retry_after is not None:
+            payload = json.dumps(envelope(errors=[LIMITED_MESSAGE])).encode()
+            entry["status"] = 429
+            entry["response"] = _parse_json(payload)
+            entry["rate_limited"] = True
+            self._record(entry)
+            headers = [("Content-Type", "application/json"), ("Retry-After", str(retry_after)), ("Content-Length", str(len(payload)))]
+            start_response(_status_line(429), headers)
+            return [payload]
 
         fault = self.emulator.fault_book.take(method, path)
         if fault is None and self.emulator.chaos_book is not None:
