@@ -5,9 +5,11 @@
 
 """Client of Kochava's Premium Publisher API: transport, answer reader and retry policy put together.
 
-GET / PATCH / DELETE are retried on 429 / 5xx, connection errors and read
-timeouts. A POST is resent only after a 429 or when it certainly did not
-reach the server; an unknown outcome raises ``KochavaUncertainWriteError``
+GET / PATCH / DELETE are retried on 5xx, connection errors and read
+timeouts (``max_retries``). A 429 is waited out for every method, POST
+included (the request was refused, not lost), against the time budget
+``rate_limit_wait``. A POST is otherwise resent only when it certainly did
+not reach the server; an unknown outcome raises ``KochavaUncertainWriteError``
 and the caller re-reads. Messages name the request as sent
 (``GET /v1/apps/1/postbacks``) and never carry the key; errors are raised
 outside ``except`` blocks so they have no ``__context__``.
@@ -30,7 +32,14 @@ from ansible_collections.kochava.publisher.plugins.module_utils._errors import (
     KochavaUncertainWriteError,
     error_for_status,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._retry import DEFAULT_MAX_RETRIES, RETRY_STATUSES, RetryPolicy, parse_retry_after
+from ansible_collections.kochava.publisher.plugins.module_utils._pacing import make_pacer, rate_options_problem
+from ansible_collections.kochava.publisher.plugins.module_utils._retry import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_RATE_LIMIT_WAIT,
+    RETRY_STATUSES,
+    RetryPolicy,
+    parse_retry_after,
+)
 from ansible_collections.kochava.publisher.plugins.module_utils._schemas import HAS_VOLUPTUOUS
 from ansible_collections.kochava.publisher.plugins.module_utils._transport import (
     HAS_REQUESTS,
@@ -48,6 +57,7 @@ MISSING_KEY = 'api_key is required: set it in the task, in module_defaults for g
 __all__ = [
     'DEFAULT_API_URL',
     'DEFAULT_MAX_RETRIES',
+    'DEFAULT_RATE_LIMIT_WAIT',
     'HAS_REQUESTS',
     'REQUESTS_IMPORT_ERROR',
     'KochavaClient',
@@ -71,6 +81,8 @@ class KochavaClient(object):
         session=None,
         sleep=time.sleep,
         random=_random.random,
+        rate_limit_wait=DEFAULT_RATE_LIMIT_WAIT,
+        max_requests_per_second=0,
     ):
         if not api_key or not isinstance(api_key, str) or not api_key.strip():
             raise KochavaError(MISSING_KEY)
@@ -78,13 +90,17 @@ class KochavaClient(object):
             raise KochavaError('the Python library requests is required to talk to the Kochava API')
         if not HAS_VOLUPTUOUS:
             raise KochavaError('the Python library voluptuous is required to check Kochava API answers')
+        problem = rate_options_problem(rate_limit_wait, max_requests_per_second)
+        if problem:
+            raise KochavaError(problem)
         self.api_url = (api_url or DEFAULT_API_URL).rstrip('/')
         parts = _urlsplit(self.api_url)
         self._host = parts.netloc.rpartition('@')[2] or self.api_url
         self._prefix = parts.path if parts.netloc else ''  # "/v1" of "https://host/v1"
-        self.retry = RetryPolicy(max_retries, sleep=sleep, random=random)
+        self.retry = RetryPolicy(max_retries, sleep=sleep, random=random, rate_limit_wait=rate_limit_wait)
         self.warnings = []
-        self._transport = Transport(api_key, session, validate_certs, timeout)
+        pacer = make_pacer(max_requests_per_second, api_key, self.api_url, self.warnings.append, sleep=sleep)
+        self._transport = Transport(api_key, session, validate_certs, timeout, pacer)
         self._reader = AnswerReader([api_key], self.warnings.append)
 
     def __repr__(self):
@@ -109,22 +125,28 @@ class KochavaClient(object):
         method = method.upper()
         path = path if path.startswith('/') else '/' + path
         shown = self.shown(path)
-        body = encode_body(json, '%s %s' % (method, shown))
-        attempts = 0
+        where = '%s %s' % (method, shown)
+        body = encode_body(json, where)
+        attempts = failures = streak = 0  # failures count against max_retries; streak: consecutive 429s
         while True:
             attempts += 1
             response, failure = self._transport.send(method, self.api_url + path, params, body)
+            limited = failure is None and response.status_code == 429
+            streak = streak + 1 if limited else 0
+            if limited and self.retry.wait_rate_limited(streak, where, parse_retry_after(response.headers.get('Retry-After'))) is not None:
+                continue  # refused, not lost: every method, POST included, is resent after the wait
+            failures += not limited
             if failure is not None:
-                self._after_failure(method, shown, failure, attempts)
+                self._after_failure(method, shown, failure, attempts, failures)
                 continue
             status = response.status_code
             if 200 <= status < 300:
                 return self._reader.success(method, shown, response, kind)
             if 300 <= status < 400:
                 refuse_redirect(method, shown, self.api_url + path, response, self._host)
-            self._after_status(method, shown, response, attempts)
+            self._after_status(method, shown, response, attempts, failures)
 
-    def _after_failure(self, method, shown, failure, attempts):
+    def _after_failure(self, method, shown, failure, attempts, failures):
         """Raise when a call without an answer ends here; else wait before the next attempt."""
         where = '%s %s' % (method, shown)
         if failure.permanent:
@@ -136,11 +158,11 @@ class KochavaClient(object):
                 method,
                 shown,
             )
-        if not self.retry.can_retry(attempts):
+        if not self.retry.can_retry(failures):
             raise KochavaTransportError('%s failed after %s talking to %s: %s' % (where, _attempts(attempts), self._host, failure.kind), method, shown)
-        self.retry.wait(attempts - 1, where, failure.kind)
+        self.retry.wait(failures - 1, where, failure.kind)
 
-    def _after_status(self, method, shown, response, attempts):
+    def _after_status(self, method, shown, response, attempts, failures):
         """Raise for an error status that ends the call; else wait before the next attempt."""
         status = response.status_code
         body, dummy = decode(response)
@@ -155,12 +177,13 @@ class KochavaClient(object):
                 status,
                 errors,
             )
-        retryable = status in RETRY_STATUSES
-        if retryable and self.retry.can_retry(attempts):
-            self.retry.wait(attempts - 1, where, 'HTTP %d' % status, parse_retry_after(response.headers.get('Retry-After')))
+        retryable = status in RETRY_STATUSES and status != 429  # a 429 here: the rate_limit_wait budget is spent
+        if retryable and self.retry.can_retry(failures):
+            self.retry.wait(failures - 1, where, 'HTTP %d' % status, parse_retry_after(response.headers.get('Retry-After')))
             return
         texts = errors + others if isinstance(body, dict) else [response.text[:500]]
         cls, explanation = error_for_status(status, texts)
+        explanation = self.retry.budget_spent() if status == 429 else explanation
         detail = status_text(response) + (': ' + explanation if explanation else '') + said
         if retryable:
             raise cls('%s failed after %s: %s' % (where, _attempts(attempts), detail), method, shown, status, errors)

@@ -5,9 +5,14 @@
 
 """The one retry policy: how many attempts, how long to wait, and what was retried.
 
-Backoff is exponential with full jitter; a ``Retry-After`` the server sends
-is honoured (capped). Every wait is recorded, so a task can say in one
-warning what it retried (``RetryPolicy.summary()``).
+Failures (5xx, a lost connection) are retried ``max_retries`` times, with
+exponential backoff and full jitter, or as long as ``Retry-After`` says
+(capped). Rate limiting (HTTP 429) is no failure: it is waited out against a
+time budget, ``rate_limit_wait`` seconds per task, with ``Retry-After`` plus
+a jitter that widens with each consecutive 429 so that forks refused in the
+same second do not all come back in the same second (``rate_limit_delay``).
+Every wait is recorded, so a task can say in one warning what it retried
+(``RetryPolicy.summary()``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,6 +29,12 @@ RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 BACKOFF_BASE = 1.0
 BACKOFF_CAP = 30.0
 RETRY_AFTER_CAP = 60.0
+DEFAULT_RATE_LIMIT_WAIT = 300.0  # seconds a task may wait out HTTP 429 in all (a guess: the API's limit is undocumented)
+RATE_LIMIT_AFTER = 1.0  # a 429 without a readable Retry-After waits as if it said 1 s
+RATE_LIMIT_SPREAD_BASE = 1.0
+RATE_LIMIT_SPREAD_CAP = 30.0
+RATE_LIMITED = 'HTTP 429'  # the ``why`` of a rate-limit wait
+RATE_LIMIT_MIN_WAIT = 0.1  # so that even "Retry-After: 0" answered forever ends within the budget
 
 # what: "GET /apps/1/postbacks"; why: "HTTP 503"; delay: seconds slept;
 # asked: True when the server asked for that delay (Retry-After).
@@ -33,6 +44,18 @@ RetryEvent = namedtuple('RetryEvent', ('what', 'why', 'delay', 'asked'))
 def backoff_delay(retry_index, random=_random.random, base=BACKOFF_BASE, cap=BACKOFF_CAP):
     """Full jitter: ``random() * min(cap, base * 2 ** retry_index)``; ``retry_index`` counts retries from 0."""
     return random() * min(cap, base * (2 ** min(retry_index, 32)))
+
+
+def rate_limit_delay(streak, retry_after, random=_random.random):
+    """Wait after the ``streak``-th consecutive 429 (from 1) of one call.
+
+    ``max(0.1, retry_after + random() * min(30, 2 ** (streak - 1)))``: what the
+    server asked for, plus a jitter spreading the waiting forks over the next
+    1, 2, 4 ... 30 seconds. ``retry_after`` None (no readable header) counts as 1 s.
+    """
+    after = RATE_LIMIT_AFTER if retry_after is None else retry_after
+    spread = min(RATE_LIMIT_SPREAD_CAP, RATE_LIMIT_SPREAD_BASE * (2 ** min(max(streak, 1) - 1, 32)))
+    return max(RATE_LIMIT_MIN_WAIT, after + random() * spread)
 
 
 def parse_retry_after(value, now=None, cap=RETRY_AFTER_CAP):
@@ -71,11 +94,16 @@ def parse_retry_after(value, now=None, cap=RETRY_AFTER_CAP):
 class RetryPolicy(object):
     """How often a call may be repeated and how long to wait in between; remembers every wait."""
 
-    def __init__(self, max_retries=DEFAULT_MAX_RETRIES, sleep=time.sleep, random=_random.random):
+    def __init__(self, max_retries=DEFAULT_MAX_RETRIES, sleep=time.sleep, random=_random.random, rate_limit_wait=DEFAULT_RATE_LIMIT_WAIT):
         self.max_retries = max(0, int(max_retries))
+        self.rate_limit_wait = max(0.0, float(rate_limit_wait))
         self._sleep = sleep
         self._random = random
         self.events = []
+        self.rate_limited = 0  # HTTP 429 answers seen by this task, the last one included
+        self.rate_limit_waited = 0.0  # seconds slept after them
+        self.last_retry_after = None  # seconds the last 429 asked for (None: no readable header)
+        self.refused_delay = None  # the wait that would have passed the budget
 
     @property
     def max_attempts(self):
@@ -98,11 +126,40 @@ class RetryPolicy(object):
         self._sleep(delay)
         return delay
 
+    def wait_rate_limited(self, streak, what, retry_after=None):
+        """After the ``streak``-th consecutive 429 (from 1) of ``what``: sleep, record and return the delay.
+
+        Returns None without sleeping when that wait would take the task's
+        rate-limit waits past ``rate_limit_wait`` seconds (``budget_spent()`` says so).
+        Does not count against ``max_retries``.
+        """
+        self.rate_limited += 1
+        self.last_retry_after = retry_after
+        delay = rate_limit_delay(streak, retry_after, self._random)
+        if self.rate_limit_waited + delay > self.rate_limit_wait:
+            self.refused_delay = delay
+            return None
+        self.rate_limit_waited += delay
+        self.events.append(RetryEvent(what, RATE_LIMITED, delay, retry_after is not None))
+        self._sleep(delay)
+        return delay
+
+    def budget_spent(self):
+        """Why the task gave up on a rate limit: the budget, the 429s, the last Retry-After."""
+        asked = 'no Retry-After' if self.last_retry_after is None else 'Retry-After %s s' % _seconds(self.last_retry_after)
+        return (
+            'still rate limited after %d HTTP 429 answers in this task (the last with %s); '
+            'waited %s s in all, and the next wait (%s s) would pass the rate_limit_wait budget of %s s '
+            '(raise rate_limit_wait, or set max_requests_per_second to pace the forks of this controller)'
+            % (self.rate_limited, asked, _seconds(self.rate_limit_waited), _seconds(self.refused_delay or 0), _seconds(self.rate_limit_wait))
+        )
+
     def summary(self):
         """One line saying what was retried and why, or None when nothing was."""
         if not self.events:
             return None
         groups = {}  # what -> {(why, asked): [count, seconds]}; dicts keep first-seen order
+        limited = [event.delay for event in self.events if event.why == RATE_LIMITED]
         for event in self.events:
             tally = groups.setdefault(event.what, {}).setdefault((event.why, event.asked), [0, 0.0])
             tally[0] += 1
@@ -111,6 +168,8 @@ class RetryPolicy(object):
         for what, tallies in groups.items():
             parts = [_describe(count, seconds, why, asked) for (why, asked), (count, seconds) in tallies.items()]
             lines.append('%s: %s' % (what, ', '.join(parts)))
+        if limited:
+            lines.append('rate limited %s, waited %s s in all' % (_times(len(limited)), _seconds(sum(limited))))
         return '; '.join(lines)
 
 
@@ -119,7 +178,11 @@ def _describe(count, seconds, why, asked):
         if count == 1:
             return '1 wait of %s s after %s' % (_seconds(seconds), why)
         return '%d waits of %s s in all after %s' % (count, _seconds(seconds), why)
-    return 'retried %s after %s' % ('once' if count == 1 else '%d times' % count, why)
+    return 'retried %s after %s' % (_times(count), why)
+
+
+def _times(count):
+    return 'once' if count == 1 else '%d times' % count
 
 
 def _seconds(value):

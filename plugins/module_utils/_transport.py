@@ -51,17 +51,20 @@ class Failure(object):
 
 
 class Transport(object):
-    """A ``requests.Session`` set up for the API; ``send`` makes one exchange."""
+    """A ``requests.Session`` set up for the API; ``send`` makes one exchange (after the ``pacer``'s wait, if any)."""
 
-    def __init__(self, api_key, session=None, validate_certs=True, timeout=30):
+    def __init__(self, api_key, session=None, validate_certs=True, timeout=30, pacer=None):
         self.validate_certs = validate_certs
         self.timeout = timeout
+        self.pacer = pacer  # a _pacing.Pacer shared with the other forks, or None
         self._session = session if session is not None else requests.Session()
         self._session.headers.update({'Authentication-Key': api_key, 'Accept': 'application/json', 'User-Agent': USER_AGENT})
 
     def send(self, method, url, params=None, body=None):
         """``(response, None)``, or ``(None, Failure)`` when no answer came; never follows a redirect."""
         headers = {'Content-Type': 'application/json'} if body is not None else None
+        if self.pacer is not None:
+            self.pacer.wait()
         try:
             response = self._session.request(
                 method, url, params=params, data=body, headers=headers, timeout=self.timeout, verify=self.validate_certs, allow_redirects=False

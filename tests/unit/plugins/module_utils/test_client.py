@@ -526,7 +526,6 @@ def test_warnings_from_error_answers_collected(rsps, harness):
         (500, KochavaServerError, 'HTTP 500 Internal Server Error'),
         (502, KochavaServerError, 'HTTP 502 Bad Gateway'),
         (504, KochavaServerError, 'HTTP 504 Gateway Timeout'),
-        (429, KochavaRateLimitError, 'HTTP 429 Too Many Requests: rate limited'),
     ],
 )
 def test_get_retries_are_bounded(rsps, harness, status, cls, text):
@@ -607,11 +606,31 @@ def http_date(offset):
 def test_retry_after_seconds(rsps, harness, header, low, high):
     client = harness.client()
     headers = {'Retry-After': header} if header is not None else {}
-    rsps.get(LIST, status=429, headers=headers)
+    rsps.get(LIST, status=503, headers=headers)
     rsps.get(LIST, json=envelope())
     client.list_triggers(17)
     assert len(harness.sleeps) == 1
     assert low <= harness.sleeps[0] <= high
+
+
+@pytest.mark.parametrize(
+    'header, delay',
+    [
+        ('7', 7.5),  # Retry-After + random() * 1 (random 0.5)
+        ('0', 0.5),
+        ('2.5', 3.0),
+        ('120', 60.5),  # capped at 60, then the jitter
+        (None, 1.5),  # no header: as if 1 s
+        ('soon', 1.5),  # unreadable: as if 1 s
+    ],
+)
+def test_429_waits_retry_after_plus_jitter(rsps, harness, header, delay):
+    client = harness.client()
+    headers = {'Retry-After': header} if header is not None else {}
+    rsps.get(LIST, status=429, headers=headers)
+    rsps.get(LIST, json=envelope())
+    client.list_triggers(17)
+    assert harness.sleeps == [delay]
 
 
 @pytest.mark.parametrize('offset, low, high', [(20, 17, 20), (3600, 60, 60), (-3600, 0, 0)])
@@ -705,17 +724,25 @@ def test_post_retried_on_429(rsps, client, harness):
     rsps.post(POSTBACKS, status=429, headers={'Retry-After': '3'}, json=envelope(success=False))
     rsps.post(POSTBACKS, status=201, json=fixture('trigger_created.json'))
     assert client.create_trigger({'app_id': 17})['id'] == 54636
-    assert harness.sleeps == [3]
+    assert harness.sleeps == [3.5]
     assert sent(rsps) == [('POST', '/postbacks')] * 2
 
 
-def test_post_429_bounded(rsps, harness):
-    client = harness.client(max_retries=2)
-    rsps.post(POSTBACKS, status=429)
+def test_post_429_bounded_by_the_time_budget(rsps, harness):
+    client = harness.client(max_retries=0, rate_limit_wait=5)
+    rsps.post(POSTBACKS, status=429, headers={'Retry-After': '1'}, json=envelope(success=False, errors=['Too many requests']))
     with pytest.raises(KochavaRateLimitError) as info:
         client.create_trigger({})
-    assert str(info.value) == 'POST /postbacks failed after 3 attempts: HTTP 429 Too Many Requests: rate limited'
-    assert len(rsps.calls) == 3
+    # waits 1 + 0.5 * 1, 1 + 0.5 * 2; the third (1 + 0.5 * 4) would make 6.5 s of a 5 s budget
+    assert harness.sleeps == [1.5, 2.0]
+    assert str(info.value) == (
+        'POST /postbacks failed: HTTP 429 Too Many Requests: still rate limited after 3 HTTP 429 answers in this task '
+        '(the last with Retry-After 1 s); waited 3.5 s in all, and the next wait (3 s) would pass the rate_limit_wait budget of 5 s '
+        '(raise rate_limit_wait, or set max_requests_per_second to pace the forks of this controller) (server said: Too many requests)'
+    )
+    assert (info.value.method, info.value.path, info.value.status, info.value.errors) == ('POST', '/postbacks', 429, ['Too many requests'])
+    assert not isinstance(info.value, KochavaUncertainWriteError)
+    assert sent(rsps) == [('POST', '/postbacks')] * 3
 
 
 @pytest.mark.parametrize('error', [refused(), requests.exceptions.ConnectTimeout('connect timed out')])
@@ -928,14 +955,15 @@ def test_retry_summary_of_a_task(rsps, client, harness):
     client.list_triggers(17)
     client.create_trigger({})
     assert client.retry.summary() == (
-        'GET /apps/17/postbacks: retried once after HTTP 503, retried once after connection reset; POST /postbacks: 1 wait of 2 s after HTTP 429'
+        'GET /apps/17/postbacks: retried once after HTTP 503, retried once after connection reset; '
+        'POST /postbacks: 1 wait of 2.5 s after HTTP 429; rate limited once, waited 2.5 s in all'
     )
     assert [(event.what, event.why) for event in client.retry.events] == [
         ('GET /apps/17/postbacks', 'HTTP 503'),
         ('GET /apps/17/postbacks', 'connection reset'),
         ('POST /postbacks', 'HTTP 429'),
     ]
-    assert harness.sleeps == [0.5, 1.0, 2]
+    assert harness.sleeps == [0.5, 1.0, 2.5]
 
 
 def test_nothing_retried_no_summary(rsps, client):
