@@ -15,14 +15,15 @@ __metaclass__ = type
 
 from ansible_collections.kochava.publisher.plugins.module_utils._apply import Applier
 from ansible_collections.kochava.publisher.plugins.module_utils._plan import Planner, check_values
+from ansible_collections.kochava.publisher.plugins.module_utils._plan_digest import Review, plan_digest
 from ansible_collections.kochava.publisher.plugins.module_utils._reader import Reader
-from ansible_collections.kochava.publisher.plugins.module_utils._report import diff_view, plan_report, set_diff, shown, sort_key
+from ansible_collections.kochava.publisher.plugins.module_utils._report import diff_view, drift_message, plan_report, set_diff, shown, sort_key
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError, key_fields, trigger_key
 
 ITEM_OPTIONS = ("type", "template_id", "template", "filter_str", "title", "active", "context", "purge_context", "allow_unknown_context", "state")
 
 
-def run_plan(planner, actions, check_mode):
+def run_plan(planner, actions, check_mode, digest=None):
     """Apply ``actions`` unless in check mode; a failure carries what was done."""
     if check_mode:
         return []
@@ -31,26 +32,59 @@ def run_plan(planner, actions, check_mode):
         applier.apply(actions)
     except Exception as exc:  # a Kochava or trigger error part-way: say what was done
         exc.changed = getattr(exc, "changed", False) or any(a["applied"] for a in actions)
-        exc.actions, exc.notes = actions, applier.notes
+        exc.actions, exc.notes, exc.digest = actions, applier.notes, digest
         raise
     return applier.notes
+
+
+def check_plan(planner, actions, params, review, digest, hidden):
+    """The checks of a known plan, in order (all before any write): the
+    reviewed plan, then the drift gate, then the max_deletes guard."""
+    try:
+        if review is not None:
+            report = plan_report(actions, hidden)
+            differences = review.differences(report, digest)
+            if differences:
+                raise TriggerError(
+                    "expected_plan: the plan of app %s is not the reviewed one (reviewed %s, now %s); nothing was written. %s. "
+                    "Review the plan of now (returned as plan) and pass its plan_digest or plan"
+                    % (params["app_id"], review.digest, digest, "; ".join(differences))
+                )
+        if params.get("expect_no_changes"):
+            drift = drift_message(params["app_id"], actions)
+            if drift:
+                raise TriggerError(drift)
+        planner.guard(actions, params.get("max_deletes"))
+    except TriggerError as exc:
+        exc.actions, exc.digest = actions, digest
+        raise
 
 
 def run_set(client, params, check_mode=False, diff=True):
     """kochava_triggers: the app's whole declared set."""
     hidden = set(params.get("hidden_context_keys") or ())
-    reader = Reader(client, params["app_id"])
+    app_id = params["app_id"]
+    # expected_plan is checked before anything is read: a bad one costs no call
+    review = Review(params["expected_plan"], app_id) if params.get("expected_plan") is not None else None
+    reader = Reader(client, app_id)
     planner = Planner(reader)
     items = [dict((option, item.get(option)) for option in ITEM_OPTIONS) for item in params["triggers"]]
-    actions = planner.plan(items, purge=params.get("purge"), max_deletes=params.get("max_deletes"))
+    actions = planner.plan(items, purge=params.get("purge"))
+    digest = plan_digest(app_id, actions, params.get("api_key"))
+    check_plan(planner, actions, params, review, digest, hidden)
     before = list(reader.triggers())
-    notes = run_plan(planner, actions, check_mode)
+    dry = check_mode or bool(params.get("expect_no_changes"))
+    notes = run_plan(planner, actions, dry, digest)
     after = final_triggers(before, actions)
+    plan = plan_report(actions, hidden)
+    plan["digest"] = digest
     return {
         "notes": notes,
         "changed": any(a["action"] != "unchanged" for a in actions) if check_mode else any(a["applied"] for a in actions),
+        "app_id": app_id,
         "triggers": [shown(t, hidden) for t in sorted(after, key=sort_key)],
-        "plan": plan_report(actions, hidden),
+        "plan": plan,
+        "plan_digest": digest,
         "diff": set_diff(before, after, hidden) if diff else None,  # 1,000 triggers: worth skipping
     }
 
@@ -72,8 +106,12 @@ def run_single(client, params, check_mode=False):
         item = addressed_item(reader, item, found)
         current = [found]
     actions = planner.plan([item], current=current)
-    notes = run_plan(planner, actions, check_mode)
     planned = actions[0]
+    if params.get("expect_no_changes"):
+        drift = drift_message(params["app_id"], actions)
+        if drift:
+            raise TriggerError(drift, trigger=planned["before"])
+    notes = run_plan(planner, actions, check_mode or bool(params.get("expect_no_changes")))
     changed = planned["action"] != "unchanged" if check_mode else planned["applied"]
     return {
         "notes": notes,

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
 import math
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -76,7 +77,10 @@ class KochavaModule(AnsibleModule):
     """AnsibleModule with the connection options, a client built from them,
     and every secret (the key, hidden context values) masked in what it says."""
 
-    def __init__(self, argument_spec, **kwargs):
+    def __init__(self, argument_spec, failure_result=None, **kwargs):
+        # What every failure returns at least (kochava_triggers: an empty plan),
+        # argument-spec failures raised inside AnsibleModule.__init__ included.
+        self.failure_result = failure_result or {}
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
@@ -144,8 +148,18 @@ class KochavaModule(AnsibleModule):
             result.setdefault("trigger", shown(exc.trigger, self.hidden))
         if getattr(exc, "actions", None) is not None:
             result.setdefault("plan", plan_report(exc.actions, self.hidden))
+            if getattr(exc, "digest", None):
+                result["plan"]["digest"] = result["plan_digest"] = exc.digest
         result.setdefault("changed", bool(getattr(exc, "changed", False)))
         self.fail_json(msg=redact(exc, self.secrets), **result)
+
+    def fail_json(self, msg, **kwargs):
+        for name, value in getattr(self, "failure_result", {}).items():
+            kwargs.setdefault(name, copy.deepcopy(value))
+        params = getattr(self, "params", None) or {}
+        if "plan" in kwargs and isinstance(params.get("app_id"), int):
+            kwargs.setdefault("app_id", params["app_id"])  # a pipeline ties the plan to its app
+        super().fail_json(msg=msg, **kwargs)
 
     def run(self, func):
         """Call ``func(client)`` and exit with its result dict, or fail cleanly."""

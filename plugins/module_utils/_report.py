@@ -85,8 +85,42 @@ def plan_report(actions, hidden):
             entry["adopted"] = True
         if planned["action"] == "update":
             entry["changes"] = dict((field, _hide_change(field, values, hidden)) for field, values in sorted(planned["changes"].items()))
+        elif planned["action"] == "create":
+            # the values the API will hold, so a reviewer sees (and a review compares) what is created
+            entry["values"] = {
+                "title": trigger.get("title"),
+                "active": bool(trigger.get("active")),
+                "context": dict(sorted(hide_context(trigger.get("context") or {}, hidden).items())),
+            }
         report[planned["action"]].append(entry)
     return report
+
+
+def empty_plan():
+    """The plan of a run that read nothing (it failed validation)."""
+    return dict((kind, []) for kind in PLAN_ACTIONS)
+
+
+def drift_message(app_id, actions):
+    """``expect_no_changes``: every trigger that differs, by key and title, and an update's fields; None when converged."""
+    parts = []
+    for planned in actions:
+        trigger = planned["before"] or planned["after"] or {}
+        what = "%s %r" % (key_text(planned["key"]), trigger.get("title"))
+        if planned["action"] == "create":
+            parts.append("create %s" % what)
+        elif planned["action"] == "update":
+            parts.append("update id %s %s: %s" % (trigger.get("id"), what, ", ".join(sorted(planned["changes"]))))
+        elif planned["action"] == "delete":
+            parts.append("delete id %s %s" % (trigger.get("id"), what))
+    if not parts:
+        return None
+    return "expect_no_changes: app %s differs from its declaration in %d trigger%s (nothing was written): %s" % (
+        app_id,
+        len(parts),
+        "" if len(parts) == 1 else "s",
+        "; ".join(parts),
+    )
 
 
 def export_item(trigger, hidden):

@@ -49,6 +49,13 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  expect_no_changes:
+    description:
+      - A drift gate. The module computes what it would do, writes nothing (with or without check mode), and fails when the trigger
+        would be created, updated or deleted; the message names the trigger (its key and title) and, for an update, the changing fields.
+      - A converged trigger gives C(ok) (C(changed=false)), so C(ansible-playbook) exits non-zero exactly on drift.
+    type: bool
+    default: false
   id:
     description:
       - Address one existing trigger directly instead of by its key, to update or delete it.
@@ -264,7 +271,13 @@ from ansible_collections.kochava.publisher.plugins.module_utils._module import A
 
 def main():
     module = KochavaModule(
-        argument_spec=dict(TRIGGER_FIELDS, app_id=APP_ID, id=dict(type="int"), hidden_context_keys=HIDDEN_CONTEXT_KEYS),
+        argument_spec=dict(
+            TRIGGER_FIELDS,
+            app_id=APP_ID,
+            id=dict(type="int"),
+            expect_no_changes=dict(type="bool", default=False),
+            hidden_context_keys=HIDDEN_CONTEXT_KEYS,
+        ),
         mutually_exclusive=[("template_id", "template")],
         required_one_of=[("id", "type")],
         supports_check_mode=True,

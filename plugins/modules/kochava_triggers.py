@@ -106,6 +106,28 @@ options:
       - V(-1) means no limit.
     type: int
     default: 5
+  expect_no_changes:
+    description:
+      - A drift gate. The module computes its plan, writes nothing (with or without check mode), and fails when anything would be
+        created, updated or deleted. The message names every trigger that differs (its key and title, and for an update the
+        changing fields), and the result carries the full RV(plan).
+      - A converged app gives C(ok) (C(changed=false)), so C(ansible-playbook) exits non-zero exactly when an app has drifted.
+    type: bool
+    default: false
+  expected_plan:
+    description:
+      - Binds this run to a reviewed plan, for example the check-mode job of an AWX workflow before its approval node.
+      - Either the RV(plan_digest) of the reviewed run, or its whole RV(plan) dict (which carries its own C(digest)).
+      - The run computes its plan first and, when it would send other writes than the reviewed plan, fails before any write
+        (in check mode too), returns the plan of now, and (given the plan dict) says what differs from the review:
+        which trigger, which field, reviewed and now.
+      - Two plans are the same when they create the same triggers (by key) with the same values the API will hold, update
+        the same triggers (by id) to the same values, and delete the same triggers (by id). Unchanged triggers, strays the run
+        leaves alone, other apps and the old values an update overwrites do not count. A trigger deleted and re-created by hand
+        since the review has a new id, so the plan is not the same.
+      - The checks run in this order, all before any write; the first that fails is reported, with the plan. Validation,
+        then O(expected_plan), then O(expect_no_changes), then O(max_deletes).
+    type: raw
 notes:
   - B(Concurrency and lost answers.) As in M(kochava.publisher.kochava_trigger), a duplicate answer to a create adopts the existing trigger,
     and a create whose outcome is unknown is re-read before it is ever sent again, so no run leaves a duplicate.
@@ -202,13 +224,31 @@ triggers:
       date_created: 1394048564
       context:
         cpi_mostback_url: https://collector.example.com/install
+app_id:
+  description: The app the run is about, so a pipeline can tie RV(plan) and RV(plan_digest) to it.
+  returned: always
+  type: int
+  sample: 87100
+plan_digest:
+  description:
+    - A short digest of the writes of RV(plan), C(<app_id>:<16 hex digits>). Two runs that would send the same writes give the
+      same digest (see O(expected_plan) for the rule); pass it back as O(expected_plan) to apply exactly what was reviewed.
+    - It is an HMAC keyed with the API key. It changes when a hidden value changes, but cannot be checked against a guessed value
+      without the key.
+    - Not returned when the run failed before it read anything (validation).
+  returned: when the plan is known
+  type: str
+  sample: "87100:6f1c0a9e3b7d2c45"
 plan:
   description:
     - What the run does (or did, or would do in check mode), as lists C(create), C(update), C(delete) and C(unchanged).
     - Each entry has the trigger's C(key) (C(type), C(template_id), C(filter_str)), C(id) where known, C(title), and C(applied)
       (whether the write was sent and accepted). An update has C(changes), mapping each changing field (C(title), C(active),
       C(context.<key>)) to C([old, new]). A create that found the trigger already there has C(adopted=true).
-    - Also returned when a run fails part-way, to say what was done.
+    - A create has C(values), the C(title), C(active) and C(context) the API will hold (template defaults filled).
+    - C(digest) is RV(plan_digest), so the dict alone can be passed back as O(expected_plan).
+    - Also returned when a run fails, to say what was done. A run that failed before it read anything (validation) returns
+      empty lists and no C(digest).
   returned: always
   type: dict
   sample:
@@ -217,6 +257,10 @@ plan:
         id: 54637
         title: Purchase Postback
         applied: true
+        values:
+          title: Purchase Postback
+          active: true
+          context: {cpi_mostback_url: "https://collector.example.com/purchase"}
     update:
       - key: {type: install, template_id: 3373, filter_str: ""}
         id: 54636
@@ -226,6 +270,7 @@ plan:
           title: [Install Custom Postback, Install Custom Postback v2]
     delete: []
     unchanged: []
+    digest: "87100:6f1c0a9e3b7d2c45"
 diff:
   description: The app's triggers before and after, keyed by C(type/template_id/filter_str).
   returned: when diff mode is on
@@ -243,6 +288,7 @@ diff:
 
 from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_set
 from ansible_collections.kochava.publisher.plugins.module_utils._module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_FIELDS, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._report import empty_plan
 
 
 def main():
@@ -260,9 +306,12 @@ def main():
             ),
             purge=dict(type="bool", default=False),
             max_deletes=dict(type="int", default=5),
+            expect_no_changes=dict(type="bool", default=False),
+            expected_plan=dict(type="raw"),
             hidden_context_keys=HIDDEN_CONTEXT_KEYS,
         ),
         supports_check_mode=True,
+        failure_result={"plan": empty_plan()},
     )
     if module.params["max_deletes"] < -1:
         module.fail_json(msg="max_deletes must be -1 (no limit) or zero or more, got %d" % module.params["max_deletes"])

@@ -113,7 +113,15 @@ def test_plan_report_entries_and_masked_changes():
         planned("unchanged", (TEMPLATE, "event", "Login"), None, None),
     ]
     assert plan_report(actions, HIDDEN) == {
-        "create": [{"key": {"type": "event", "template_id": TEMPLATE, "filter_str": "Purchase"}, "id": None, "title": "Buy", "applied": False}],
+        "create": [
+            {
+                "key": {"type": "event", "template_id": TEMPLATE, "filter_str": "Purchase"},
+                "id": None,
+                "title": "Buy",
+                "applied": False,
+                "values": {"title": "Buy", "active": bool(secret_trigger().get("active")), "context": dict(sorted(MASKED_CONTEXT.items()))},
+            }
+        ],
         "update": [
             {
                 "key": {"type": "install", "template_id": TEMPLATE, "filter_str": ""},
