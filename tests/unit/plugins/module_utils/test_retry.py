@@ -138,7 +138,7 @@ def test_rate_limit_waits_are_jittered_within_bounds():
     for streak in (1, 2, 3, 4):
         policy.wait_rate_limited(streak, 'GET /a', 1)
     assert sleeps == pytest.approx([1.9, 1.2, 3.8, 3.4])
-    assert [1 <= delay <= 1 + 2 ** index for index, delay in enumerate(sleeps)] == [True] * 4
+    assert [1 <= delay <= 1 + 2**index for index, delay in enumerate(sleeps)] == [True] * 4
 
 
 def test_rate_limit_waits_do_not_consume_max_retries():
