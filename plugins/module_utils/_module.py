@@ -23,8 +23,10 @@ from ansible_collections.kochava.publisher.plugins.module_utils._client import (
     KochavaError,
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._context import hidden_values, is_http_url
+from ansible_collections.kochava.publisher.plugins.module_utils._pacing import rate_options_problem
 from ansible_collections.kochava.publisher.plugins.module_utils._redact import redact
 from ansible_collections.kochava.publisher.plugins.module_utils._report import plan_report, shown
+from ansible_collections.kochava.publisher.plugins.module_utils._retry import DEFAULT_RATE_LIMIT_WAIT
 from ansible_collections.kochava.publisher.plugins.module_utils._schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TYPES, TriggerError
 
@@ -38,6 +40,8 @@ CONNECTION_ARGUMENT_SPEC = dict(
     validate_certs=dict(type="bool", default=True),
     timeout=dict(type="float", default=30),
     max_retries=dict(type="int", default=DEFAULT_MAX_RETRIES),
+    rate_limit_wait=dict(type="float", default=DEFAULT_RATE_LIMIT_WAIT, fallback=(env_fallback, ["KOCHAVA_RATE_LIMIT_WAIT"])),
+    max_requests_per_second=dict(type="float", default=0, fallback=(env_fallback, ["KOCHAVA_MAX_REQUESTS_PER_SECOND"])),
 )
 APP_ID = dict(type="int", required=True)
 TRIGGER_TYPE = dict(type="str", choices=list(TYPES))
@@ -70,7 +74,7 @@ def connection_problem(params):
         return "timeout must be a number of seconds more than 0 and at most %d, got %s" % (MAX_TIMEOUT, timeout)
     if params["max_retries"] < 0:
         return "max_retries must be zero or more, got %s" % params["max_retries"]
-    return None
+    return rate_options_problem(params.get("rate_limit_wait", DEFAULT_RATE_LIMIT_WAIT), params.get("max_requests_per_second", 0))
 
 
 class KochavaModule(AnsibleModule):
@@ -115,6 +119,8 @@ class KochavaModule(AnsibleModule):
                     validate_certs=self.params["validate_certs"],
                     timeout=self.params["timeout"],
                     max_retries=self.params["max_retries"],
+                    rate_limit_wait=self.params["rate_limit_wait"],
+                    max_requests_per_second=self.params["max_requests_per_second"],
                 )
             except KochavaError as exc:
                 error = exc
