@@ -15,12 +15,13 @@ from __future__ import annotations
 from .errors import ApiError, DuplicateTriggerError
 from .faults import CHAOS_KINDS, Chaos, Fault
 from .profiles import PROFILES, Profile
-from .seed import DEMO_SEED, PACKAGED_SEEDS
+from .ratelimit import RateLimiter
+from .seed import DEFAULT_KEY, DEMO_SEED, PACKAGED_SEEDS
 from .server import Emulator
 from .state import URL_KEY_RE, api_string
 
 #: The version of the ``kochava-emulator`` distribution (pyproject.toml reads it from here).
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
 __all__ = [
     "Emulator",
@@ -29,10 +30,12 @@ __all__ = [
     "Fault",
     "Chaos",
     "CHAOS_KINDS",
+    "DEFAULT_KEY",
     "DEMO_SEED",
     "PACKAGED_SEEDS",
     "PROFILES",
     "Profile",
+    "RateLimiter",
     "URL_KEY_RE",
     "api_string",
     "__version__",

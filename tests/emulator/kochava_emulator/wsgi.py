@@ -26,6 +26,7 @@ from werkzeug.serving import WSGIRequestHandler
 
 from .app import ENV_APP_ID, envelope
 from .ratelimit import LIMITED_MESSAGE
+from .values import parse_int
 
 if TYPE_CHECKING:  # pragma: no cover
     from .server import Emulator
@@ -137,6 +138,8 @@ class FaultLogMiddleware:
             entry["status"] = 429
             entry["response"] = _parse_json(payload)
             entry["rate_limited"] = True
+            if method == "POST" and isinstance(entry["body"], dict):
+                entry["app_id"] = parse_int(entry["body"].get("app_id"))
             self._record(entry)
             headers = [("Content-Type", "application/json"), ("Retry-After", str(retry_after)), ("Content-Length", str(len(payload)))]
             start_response(_status_line(429), headers)
