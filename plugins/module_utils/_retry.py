@@ -148,10 +148,17 @@ class RetryPolicy(object):
         """Why the task gave up on a rate limit: the budget, the 429s, the last Retry-After."""
         asked = 'no Retry-After' if self.last_retry_after is None else 'Retry-After %s s' % _seconds(self.last_retry_after)
         return (
-            'still rate limited after %d HTTP 429 answers in this task (the last with %s); '
+            'still rate limited after %d HTTP 429 answer%s in this task (the last with %s); '
             'waited %s s in all, and the next wait (%s s) would pass the rate_limit_wait budget of %s s '
             '(raise rate_limit_wait, or set max_requests_per_second to pace the forks of this controller)'
-            % (self.rate_limited, asked, _seconds(self.rate_limit_waited), _seconds(self.refused_delay or 0), _seconds(self.rate_limit_wait))
+            % (
+                self.rate_limited,
+                '' if self.rate_limited == 1 else 's',
+                asked,
+                _seconds(self.rate_limit_waited),
+                _seconds(self.refused_delay or 0),
+                _seconds(self.rate_limit_wait),
+            )
         )
 
     def summary(self):
