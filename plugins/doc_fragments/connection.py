@@ -39,12 +39,35 @@ options:
     default: 30
   max_retries:
     description:
-      - How often a request is retried after HTTP 429, 500, 502, 503, 504, a lost connection or a read timeout.
+      - How often a request is retried after HTTP 500, 502, 503, 504, a lost connection or a read timeout.
       - Retries wait with exponential backoff and full jitter (base 1 s, cap 30 s), or as long as C(Retry-After) says (capped at 60 s).
       - A POST whose outcome is unknown is never resent blindly; see the module's notes.
-      - V(0) turns retries off.
+      - V(0) turns these retries off. HTTP 429 (rate limited) does not count here; see O(rate_limit_wait).
     type: int
     default: 4
+  rate_limit_wait:
+    description:
+      - Seconds a task may spend in all waiting out HTTP 429 (rate limited) answers before it fails.
+      - After a 429 a request, a POST included (the API refused it, so nothing was created), is sent again after
+        C(Retry-After) plus a random spread of up to 1, 2, 4, ... 30 seconds as 429s follow each other,
+        so that forks refused in the same second do not come back in the same second.
+        A 429 without C(Retry-After) waits as if it said 1 second.
+      - When the next wait would pass this budget, the task fails with a message giving the time waited, the number of 429 answers
+        and the last C(Retry-After).
+      - V(0) fails at the first 429. At most V(86400).
+      - If not set, the value of the E(KOCHAVA_RATE_LIMIT_WAIT) environment variable is used, and then V(300).
+    type: float
+    default: 300
+  max_requests_per_second:
+    description:
+      - Paces the requests of every task on this controller that uses the same O(api_key) and O(api_url), forks included,
+        to at most this many per second, so that many hosts (apps) running at once do not run into the API's rate limit.
+      - The forks share a lock file in the temporary directory of the user, named by a SHA-256 hash of the key and URL.
+        Pacing is off, with a warning, on a platform without C(fcntl) file locks.
+      - V(0) turns pacing off. Otherwise at least V(0.01).
+      - If not set, the value of the E(KOCHAVA_MAX_REQUESTS_PER_SECOND) environment variable is used, and then V(0).
+    type: float
+    default: 0
 requirements:
   - requests >= 2.25
   - voluptuous >= 0.13
