@@ -31,8 +31,9 @@ description:
     otherwise it is left out. A task with C(no_log) gives its status only (its result is censored).
   - "The JSON file: C({\"apps\": {\"<app_id>\": {\"host\": ..., \"status\": \"ok|changed|failed\", \"changed\": bool, \"plan\":
     {\"create\": [...], \"update\": [...], \"delete\": [...], \"unchanged\": [...]}, \"plan_digest\": ...}}, \"totals\": {\"create\": n,
-    \"update\": n, \"delete\": n, \"unchanged\": n}}). Plan entries keep C(key), C(id), C(title), C(applied), C(changes) and
-    C(adopted). C(plan_digest) is the module's digest when one task gave one, a list of them in task order when several did,
+    \"update\": n, \"delete\": n, \"unchanged\": n}}). Plan entries keep C(key), C(id), C(title), C(applied),
+    C(changes), C(adopted) and C(values) (a create's target values, masked by the module); the plan's own C(digest) is left
+    out, as C(plan_digest) reports it. C(plan_digest) is the module's digest when one task gave one, a list of them in task order when several did,
     and C(null) when none did (a task that failed before reading the app gives none)."
 author:
   - Kochava Publisher maintainers (@kochava-publisher)
@@ -57,6 +58,7 @@ options:
         key: path
 """
 
+import copy
 import json
 import os
 
@@ -65,7 +67,7 @@ from ansible.plugins.callback import CallbackBase
 MODULE_NAMES = frozenset(("kochava.publisher.kochava_triggers", "kochava_triggers"))
 KINDS = ("create", "update", "delete", "unchanged")
 STATUS_RANK = {"ok": 0, "changed": 1, "failed": 2}
-ENTRY_FIELDS = ("key", "id", "title", "applied", "changes", "adopted")
+ENTRY_FIELDS = ("key", "id", "title", "applied", "changes", "adopted", "values")
 KEY_FIELDS = ("type", "template_id", "filter_str")
 COLUMNS = ("app",) + KINDS + ("status",)
 
@@ -85,7 +87,7 @@ def copy_entry(entry):
     """A plan entry reduced to the fields the report shows (the module has masked them already)."""
     if not isinstance(entry, dict):
         return None
-    kept = dict((field, entry[field]) for field in ENTRY_FIELDS if field in entry)
+    kept = dict((field, copy.deepcopy(entry[field])) for field in ENTRY_FIELDS if field in entry)
     if isinstance(kept.get("key"), dict):
         kept["key"] = dict((field, kept["key"].get(field)) for field in KEY_FIELDS)
     if isinstance(kept.get("changes"), dict):
@@ -125,8 +127,12 @@ class PlanReport:
             self.apps[app] = {"host": host, "status": "ok", "changed": False, "plan": dict((kind, []) for kind in KINDS), "digests": []}
         return self.apps[app]
 
-    def add(self, host, result, task_args=None):
-        """Record one kochava_triggers result (a dict) of ``host``; a loop's final result adds each item."""
+    def add(self, host, result, task_args=None, failed=False):
+        """Record one kochava_triggers result (a dict) of ``host``; a loop's final result adds each item.
+
+        ``failed``: the result came to v2_runner_on_failed. ansible-core hands callbacks a copy of the
+        result without its top-level ``failed`` key; the items of a loop keep theirs.
+        """
         items = result.get("results")
         if isinstance(items, list) and "plan" not in result:
             for item in items:
@@ -134,7 +140,7 @@ class PlanReport:
                     self.add(host, item, task_args)
             return
         entry = self._entry(self.app_of(result, task_args, host), host)
-        status = result_status(result)
+        status = "failed" if failed else result_status(result)
         if STATUS_RANK[status] > STATUS_RANK[entry["status"]]:
             entry["status"] = status
         entry["changed"] = entry["changed"] or bool(result.get("changed"))
@@ -216,6 +222,8 @@ class PlanReport:
             if not changing:
                 lines.append("The run failed before it planned any change; see the job's log.")
                 continue
+            if entry["status"] == "failed":
+                lines.extend(["The run failed; see the job's log. What it had planned:", ""])
             lines.append("| action | key | title | changed fields |")
             lines.append("|---|---|---|---|")
             for kind, item in changing:
@@ -280,16 +288,16 @@ class CallbackModule(CallbackBase):
         args = getattr(task, "args", None)
         return (host.get_name() if host is not None else "localhost"), (data if isinstance(data, dict) else {}), args
 
-    def _collect(self, result):
+    def _collect(self, result, failed=False):
         host, data, args = self._read(result)
         if host is not None:
-            self.report.add(host, data, args)
+            self.report.add(host, data, args, failed=failed)
 
     def v2_runner_on_ok(self, result):
         self._collect(result)
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        self._collect(result)
+        self._collect(result, failed=True)
 
     def v2_runner_on_unreachable(self, result):
         host, dummy, args = self._read(result)

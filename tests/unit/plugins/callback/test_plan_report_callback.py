@@ -154,10 +154,13 @@ def test_a_failure_before_any_plan_is_failed_with_an_empty_plan():
 
 
 def test_plan_entries_keep_only_the_reported_fields():
-    item = entry("event", filter_str="Buy", id_=5, changes={"title": ["a", "b"]}, adopted=True, context={"k": SECRET}, extra=SECRET)
+    values = {"title": "Install", "active": True, "context": {"u": MASK}}
+    item = entry("event", filter_str="Buy", id_=5, changes={"title": ["a", "b"]}, adopted=True, values=values, context={"k": SECRET}, extra=SECRET)
     item["key"]["extra"] = SECRET
     report = PlanReport()
-    report.add("h", result(update=[item]))
+    res = result(update=[item])
+    res["plan"]["digest"] = "87100:0123456789abcdef"
+    report.add("h", res)
     kept = report.as_dict()["apps"]["87100"]["plan"]["update"][0]
     assert kept == {
         "key": {"type": "event", "template_id": 3373, "filter_str": "Buy"},
@@ -166,6 +169,7 @@ def test_plan_entries_keep_only_the_reported_fields():
         "applied": False,
         "changes": {"title": ["a", "b"]},
         "adopted": True,
+        "values": {"title": "Install", "active": True, "context": {"u": MASK}},
     }
 
 
@@ -193,8 +197,9 @@ def test_other_tasks_are_ignored(task):
 
 
 def test_failed_with_ignore_errors_counts_as_failed():
+    """ansible-core hands v2_runner_on_failed a copy of the result without its ``failed`` key."""
     cb, display = callback()
-    cb.v2_runner_on_failed(NewResult("app17", Task(), result(app_id=17, failed=True, delete=[entry()])), ignore_errors=True)
+    cb.v2_runner_on_failed(NewResult("app17", Task(), result(app_id=17, delete=[entry()])), ignore_errors=True)
     data = cb.report.as_dict()["apps"]["17"]
     assert data["status"] == "failed" and len(data["plan"]["delete"]) == 1
 
@@ -214,7 +219,7 @@ def test_loop_items_are_counted_once_from_the_final_result():
             cb.v2_runner_item_on_failed(NewResult("localhost", task, item))
         else:
             cb.v2_runner_item_on_ok(NewResult("localhost", task, item))
-    final = {"changed": True, "failed": True, "results": items, "msg": "One or more items failed"}
+    final = {"changed": True, "results": items, "msg": "One or more items failed"}  # no top-level "failed" in a callback's copy
     cb.v2_runner_on_failed(NewResult("localhost", task, final), ignore_errors=True)  # ... then the loop's final result
     data = cb.report.as_dict()
     assert sorted(data["apps"]) == ["17", "87100"]
@@ -293,6 +298,11 @@ def test_markdown_has_the_table_and_what_changes_per_app():
     assert "| delete | `click/3373/` | Old \\| click \\`x\\` |  |" in lines
     assert "### App 17" not in md  # nothing changes there
     assert "### App app-x (failed)" in lines and "The run failed before it planned any change; see the job's log." in lines
+    assert "The run failed; see the job's log. What it had planned:" not in lines
+
+    report.add("app87100", result(), failed=True)
+    lines = report.to_markdown().splitlines()
+    assert lines[lines.index("### App 87100 (failed)") + 2] == "The run failed; see the job's log. What it had planned:"
 
 
 def test_markdown_code_spans_survive_backticks_and_pipes():
