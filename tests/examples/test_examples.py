@@ -361,6 +361,11 @@ def check_guide_hidden(emu, reg, example, tmp_path):
     assert PARTNER_TOKEN not in shown and "********" in shown
 
 
+def check_guide_rate_limits(emu, reg, example, tmp_path):
+    assert reg["listed"]["changed"] is False and isinstance(reg["listed"]["triggers"], list)
+    assert writes(emu) == [] and emu.log  # paced reads only
+
+
 def check_demo(emu, reg, example, tmp_path):
     triggers = by_key(emu, APP)
     assert set(triggers) == {("install", CUSTOM, ""), ("event", CUSTOM, "Purchase")}
@@ -397,6 +402,7 @@ CHECKS = {
     "guide:App 87100 has exactly these triggers": check_guide_set,
     "guide:Export app 87100's set": check_guide_export,
     "guide:An install postback whose URL carries a partner token": check_guide_hidden,
+    "guide:Rate limits set once for every task of the play": check_guide_rate_limits,
     "playbook:demo.yml": check_demo,
     "playbook:multi_app/site.yml": check_multi_app,
 }
