@@ -117,6 +117,27 @@ def test_serve_prints_the_url_on_line_one_and_serves_the_api(venv, tmp_path):
         assert process.wait(timeout=30) == 0
 
 
+def test_serve_prints_export_lines_and_serves_extra_apps(venv, tmp_path):
+    # line 1 the URL, then `export KOCHAVA_API_URL=...` and `export KOCHAVA_API_KEY=...` in the same
+    # flushed write; --app serves more apps with the templates of the seed's first app
+    cmd = [installed(venv, "kochava-emulator"), "serve", "--port", "0", "--seed", "demo", "--quiet", "--app", "87200", "--app", "87300"]
+    process = subprocess.Popen(cmd, env=clean_env(), cwd=str(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert select.select([process.stdout], [], [], 30)[0], "nothing on stdout within 30 s"
+        url, url_line, key_line = [process.stdout.readline().rstrip("\n") for _line in range(3)]
+        assert url.startswith("http://127.0.0.1:"), url
+        assert url_line == "export KOCHAVA_API_URL=" + url
+        assert key_line == "export KOCHAVA_API_KEY=" + demo_key()
+        for app_id in (87200, 87300, DEMO_APP):
+            status, body = get("%s/apps/%d/postbacks/templates" % (url, app_id), demo_key())
+            assert status == 200 and [t["id"] for t in body["data"]] == DEMO_TEMPLATE_IDS, (app_id, status, body)
+        status, body = get("%s/apps/87200/postbacks" % url, demo_key())
+        assert (status, body["data"]) == (200, [])
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+
+
 def test_run_serves_the_api_to_the_command(venv, tmp_path):
     # the command gets KOCHAVA_API_URL and the demo seed's KOCHAVA_API_KEY; its status comes back
     script = (
