@@ -24,7 +24,7 @@ from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE,
 SEEDED_ID = 500001  # the install trigger of 3373 planted for the id cases
 MASK = "********"
 
-CONNECTION = ("api_key", "api_url", "validate_certs", "timeout", "max_retries")
+CONNECTION = ("api_key", "api_url", "validate_certs", "timeout", "max_retries", "rate_limit_wait", "max_requests_per_second")
 TRIGGER_FIELDS = ("type", "template_id", "template", "filter_str", "title", "active", "context", "purge_context", "allow_unknown_context", "state")
 SPEC = {
     "kochava_trigger": set(CONNECTION + TRIGGER_FIELDS + ("app_id", "id", "hidden_context_keys")),
