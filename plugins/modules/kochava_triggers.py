@@ -119,13 +119,13 @@ options:
       - Binds this run to a reviewed plan, for example the check-mode job of an AWX workflow before its approval node.
       - Either the RV(plan_digest) of the reviewed run, or its whole RV(plan) dict (which carries its own C(digest)).
       - The run computes its plan first and, when it would send other writes than the reviewed plan, fails before any write
-        (in check mode too), returns the plan of now, and (given the plan dict) says what differs from the review:
+        (in check mode too), returns the plan of now, and (given the plan dict) says what differs from the review,
         which trigger, which field, reviewed and now.
       - Two plans are the same when they create the same triggers (by key) with the same values the API will hold, update
         the same triggers (by id) to the same values, and delete the same triggers (by id). Unchanged triggers, strays the run
         leaves alone, other apps and the old values an update overwrites do not count. A trigger deleted and re-created by hand
         since the review has a new id, so the plan is not the same.
-      - The checks run in this order, all before any write; the first that fails is reported, with the plan. Validation,
+      - The checks run in this order, all before any write (the first that fails is reported, with the plan). Validation,
         then O(expected_plan), then O(expect_no_changes), then O(max_deletes).
     type: raw
 notes:
