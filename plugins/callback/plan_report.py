@@ -50,7 +50,6 @@ options:
       - Callback options are read when the run starts, so they come from the environment or C(ansible.cfg) only, not from
         inventory or play variables.
     type: pathlist
-    elements: path
     env:
       - name: KOCHAVA_PLAN_REPORT
     ini:
