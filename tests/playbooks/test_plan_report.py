@@ -55,7 +55,7 @@ DECLARED = {
 class Project:
     """A multi_app-like project in tmp_path: inventory (one host per app), site.yml, and ansible-playbook runs."""
 
-    def __init__(self, emu, tmp_path, max_deletes=None):
+    def __init__(self, emu, tmp_path, max_deletes=None, short_name=False):
         self.emu = emu
         self.tmp = tmp_path
         self.out = tmp_path / "results"
@@ -78,7 +78,7 @@ class Project:
                 "tasks": [
                     {
                         "name": "Declare the app's whole set",
-                        "kochava.publisher.kochava_triggers": {
+                        ("kochava_triggers" if short_name else "kochava.publisher.kochava_triggers"): {
                             "app_id": "{{ kochava_app_id }}",
                             "triggers": "{{ kochava_triggers }}",
                             "purge": True,
@@ -96,6 +96,8 @@ class Project:
                 ],
             }
         ]
+        if short_name:
+            site[0]["collections"] = ["kochava.publisher"]
         (tmp_path / "site.yml").write_text(yaml.safe_dump(site, sort_keys=False))
 
     def run(self, *args, env=None, cwd=None):
@@ -237,12 +239,12 @@ def test_a_max_deletes_failure_is_reported_failed_and_the_run_still_writes_the_r
 
 
 def test_limit_reports_only_the_apps_run_and_a_missing_directory_only_warns(emu, tmp_path):
-    project = Project(emu, tmp_path)
+    project = Project(emu, tmp_path, short_name=True)  # the module named by its short name, through the play's collections
     missing = str(tmp_path / "no-such-dir" / "plan.json")
 
     proc = project.run("--limit", "app17", env={"KOCHAVA_PLAN_REPORT": missing + ",plan.json"})
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert list(project.report()["apps"]) == ["17"]
+    assert counts(project.report()) == {"17": [3, 0, 0, 0]}
     assert sorted(table(proc.stdout)) == ["17", "total"]
     warning = " ".join((proc.stdout + proc.stderr).split())
     assert re.search(r"not writing the report to %s" % re.escape(missing), warning), proc.stderr
