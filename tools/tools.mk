@@ -114,8 +114,8 @@ sanity: venv ## ansible-test sanity --venv with ansible-core 2.19 (.venv)
 ee-test: tools-venv ## execution environment definition (ansible-builder create/introspect)
 	$(TOOLS_PYTEST) tests/tooling/test_execution_environment.py
 
-awx-test: tools-venv collection ## AWX credential type: the demo through ansible-runner
-	$(TOOLS_PYTEST) tests/tooling/test_awx_credential_type.py
+awx-test: tools-venv collection ## AWX: the credential type and the check -> approve -> apply workflow, through ansible-runner
+	$(TOOLS_PYTEST) tests/tooling/test_awx_credential_type.py tests/tooling/test_awx_workflow.py
 
 emulator-package-test: tools-venv venv collection ## install tests/emulator into a fresh venv; kochava-emulator serves the demo
 	$(TOOLS_PYTEST) tests/tooling/test_emulator_package.py
