@@ -17,7 +17,23 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The API emulator (tests/emulator/kochava_emulator) serves the tests and the demo.
 export PYTHONPATH := $(CURDIR)/tests/emulator
 
-.PHONY: help venv collection demo test test-py bench bench-full soak clean
+# Step times. `make test` and `make test-all` run their steps in a sub-make
+# (TEST_JOBS at once, each step's output in one block) and print a table of each
+# step's time and result at the end, also when a step failed (tools/steps.py).
+# Every step's recipe runs through $(STEP) (tools/step.sh), which appends
+# "name, seconds, pass|fail" to STEP_TIMES: one file per top-level make, so
+# `make test test-all` prints one table of both.
+STEP        := $(CURDIR)/tools/step.sh
+TEST_JOBS   ?= 3
+SUBMAKE     := $(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target
+ifneq ($(filter test test-all,$(MAKECMDGOALS)),)
+ifndef STEP_TIMES
+export STEP_START := $(shell date +%s)
+export STEP_TIMES := $(CURDIR)/.build/step-times/$(STEP_START)-$(shell echo $$PPID).tsv
+endif
+endif
+
+.PHONY: help venv collection demo test test-all test-steps test-py bench bench-full soak clean
 
 # `make help` is generated from the `## ` comment after each target, in this file
 # and tools/tools.mk, so it lists every target; tests/tooling/test_make_help.py
@@ -27,10 +43,7 @@ help: ## list every target
 		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-20s %s\n", $$1, $$2}'
 
 $(VENV)/.stamp: tests/requirements.txt tests/constraints.txt requirements.txt
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(VBIN)/pip install -q --disable-pip-version-check -r tests/requirements.txt -c tests/constraints.txt
-	touch $@
+	$(STEP) venv tools/make-venv.sh $(VENV) $(PYTHON) -r tests/requirements.txt -c tests/constraints.txt
 
 venv: $(VENV)/.stamp ## build .venv (ansible-core 2.19, pytest, the modules' requirements)
 
@@ -46,7 +59,7 @@ demo: venv collection ## start the API emulator and run playbooks/demo.yml again
 		$(VBIN)/ansible-playbook -i playbooks/inventory.ini playbooks/demo.yml
 
 test-py: venv collection ## pytest: unit, emulator, playbook, examples, independent-API, fuzz and bounded soak tests
-	$(VBIN)/python -m pytest
+	$(STEP) test-py $(VBIN)/python -m pytest
 
 bench: venv collection ## benchmarks: converged kochava_trigger vs uri, and the 1,000-trigger scale case (50-task loop sample)
 	$(VBIN)/python tests/benchmark/bench_trigger.py
@@ -60,8 +73,24 @@ soak: venv collection ## full fault soak (1,000 runs) and 2,000-example state ma
 	SOAK_PROFILE=soak $(VBIN)/python tests/soak/soak.py
 	SOAK_PROFILE=soak $(VBIN)/python -m pytest tests/soak/test_stateful.py -p no:cacheprovider -n 0 -q
 
-# Every test. The tooling steps are listed in TOOLS_STEPS (tools/tools.mk).
-test: test-py tools-test ## every test: pytest, lint, changelog, docs, sanity, EE, AWX, packaging, matrix
+# `make test`: every test except the ansible-core matrix; `make test-all` adds
+# the matrix (what CI runs: `make test test-all`). What runs where, and why the
+# split leaves no core-version risk untested: tests/README.md.
+# The table's steps: TEST_STEPS here, TOOLS_STEPS and MATRIX_STEPS in tools/tools.mk.
+TEST_STEPS = venv test-py $(TOOLS_STEP_NAMES)
+
+test-steps: test-py tools-test ## the steps of `make test` without the table (pytest, then TOOLS_STEPS)
+
+# `make test test-all` runs test's steps once: test-all then adds the matrix
+# only, and test leaves the exit status to test-all (--defer), which prints the
+# table of both and fails if any step of either failed.
+test: ## every test but the core matrix: pytest, lint, changelog, docs, sanity, EE, AWX, packaging; a table of step times
+	+@$(PYTHON) tools/steps.py --label "make test" --steps "$(TEST_STEPS)" \
+		$(if $(filter test-all,$(MAKECMDGOALS)),--defer) -- $(SUBMAKE) test-steps
+
+test-all: $(filter test,$(MAKECMDGOALS)) ## make test plus the ansible-core 2.16/2.21 matrix (CI: make test test-all)
+	+@$(PYTHON) tools/steps.py --label "make test-all" --steps "$(TEST_STEPS) $(MATRIX_STEPS)" \
+		-- $(SUBMAKE) $(if $(filter test,$(MAKECMDGOALS)),,test-steps) matrix
 
 clean: tools-clean ## remove every venv and generated file
 	rm -rf .build $(VENV) tests/output .pytest_cache
