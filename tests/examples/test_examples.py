@@ -43,6 +43,9 @@ PROD_URL = "https://api.kochava.com"
 APP, APP17, CUSTOM, MMDSP, OPENX = 87100, 17, 3373, 2209, 2602
 URL = "https://collector.example.com"
 PARTNER_TOKEN = "example-token-5f3e9a"
+# A guide block shown as a CI system's file (GitLab CI, GitHub Actions): its ansible-playbook
+# commands are run in playbooks/multi_app (test_ci_snippets), not the block as a playbook.
+CI_FILE = r"^\s*``(\.gitlab-ci\.yml|\.github/workflows/[^`]+)``:\s*$"
 VAULT_VARS = {"vault_partner_token": PARTNER_TOKEN}  # + vault_kochava_api_key = the emulator's key
 
 
@@ -103,7 +106,8 @@ def guide_blocks():
         code = "\n".join(b[width:] for b in body) + "\n"
         previous = next((lines[k] for k in range(i - 1, -1, -1) if lines[k].strip()), "")
         shown = re.match(r"^\s*``(playbooks/[^`]+)``:\s*$", previous)
-        blocks.append((i + 1, code, shown.group(1) if shown else None))
+        ci_file = re.match(CI_FILE, previous)
+        blocks.append((i + 1, code, shown.group(1) if shown else ("ci:" + ci_file.group(1) if ci_file else None)))
     return blocks
 
 
@@ -327,6 +331,18 @@ def setup_guide_set(emu):
     seed(emu, type="event", filter_str="Purchase", title="Purchase Postback", context={"cpi_mostback_url": URL + "/purchase"})
 
 
+def setup_guide_review(emu):
+    seed(emu, type="click", title="Stray click")
+
+
+def check_guide_review(emu, reg, example, tmp_path):
+    reviewed = reg["reviewed"]
+    assert [e["key"]["type"] for e in reviewed["plan"]["create"]] == ["install"] and [e["title"] for e in reviewed["plan"]["delete"]] == ["Stray click"]
+    assert reviewed["plan_digest"].startswith("%d:" % APP)
+    assert sorted(m for m, _path in writes(emu)) == ["DELETE", "POST"]  # exactly the reviewed writes, once
+    assert set(by_key(emu, APP)) == {("install", CUSTOM, "")}
+
+
 def check_guide_set(emu, reg, example, tmp_path):
     triggers = by_key(emu, APP)
     assert set(triggers) == {("install", CUSTOM, ""), ("event", CUSTOM, "Purchase")}
@@ -390,6 +406,7 @@ SETUP = {
     "readme:Postback triggers of app 87100": setup_stray_click,
     "guide:App 87100 has exactly these triggers": setup_guide_set,
     "guide:Export app 87100's set": setup_guide_export,
+    "guide:Review, then apply exactly what was reviewed": setup_guide_review,
 }
 CHECKS = {
     "module:Set the connection options once for every kochava.publisher module": check_module_trigger,
@@ -400,6 +417,7 @@ CHECKS = {
     "readme:One postback trigger of app 87100": check_readme_one,
     "guide:Postback triggers as code": check_guide_start,
     "guide:App 87100 has exactly these triggers": check_guide_set,
+    "guide:Review, then apply exactly what was reviewed": check_guide_review,
     "guide:Export app 87100's set": check_guide_export,
     "guide:An install postback whose URL carries a partner token": check_guide_hidden,
     "guide:Rate limits set once for every task of the play": check_guide_rate_limits,
@@ -426,7 +444,7 @@ def test_every_example_is_checked():
     assert not stale, "checks of examples that no longer exist: %s" % stale
 
 
-@pytest.mark.parametrize("shown", [shown for _line, _code, shown in guide_blocks() if shown], ids=str)
+@pytest.mark.parametrize("shown", [shown for _line, _code, shown in guide_blocks() if shown and not shown.startswith("ci:")], ids=str)
 def test_guide_shows_the_files_as_they_are(shown):
     code = {s: c for _line, c, s in guide_blocks() if s}[shown]
     with open(os.path.join(ROOT, shown)) as f:
@@ -513,3 +531,54 @@ def test_multi_app_project(emu, tmp_path):
 
 def test_every_playbook_is_tested():
     assert sorted(e.id for e in EXAMPLES if e.source == "playbook") == ["playbook:demo.yml", "playbook:multi_app/site.yml"]
+
+
+# -- CI snippets of the guide ---------------------------------------------------------------
+def ci_snippets():
+    """(file name, [(job, env, [ansible-playbook command])]) of every CI file the guide shows."""
+    found = []
+    for _line, code, shown in guide_blocks():
+        if not (shown or "").startswith("ci:"):
+            continue
+        jobs = []
+        for name, job in (yaml.safe_load(code).get("jobs") or yaml.safe_load(code)).items():
+            if not isinstance(job, dict):
+                continue
+            env = dict(job.get("variables") or {}, **(job.get("env") or {}))
+            env = {k: v for k, v in env.items() if "$" not in str(v)}  # secrets come from the CI system
+            lines = [step if isinstance(step, str) else step.get("run", "") for step in job.get("script") or job.get("steps") or []]
+            jobs.append((name, env, [line for line in lines if line.startswith("ansible-playbook ")]))
+        found.append((shown[3:], jobs))
+    return found
+
+
+def test_the_guide_shows_both_ci_files():
+    assert [name for name, _jobs in ci_snippets()] == [".gitlab-ci.yml", ".github/workflows/kochava.yml"]
+
+
+@pytest.mark.parametrize("name, jobs", ci_snippets(), ids=[name for name, _jobs in ci_snippets()])
+def test_ci_snippets(name, jobs, emu, tmp_path):
+    """The drift job exits 0 on a converged fleet and non-zero on drift; the plan job writes its report."""
+    project = tmp_path / "project"
+    shutil.copytree(os.path.join(ROOT, "playbooks", "multi_app"), str(project))
+    os.chmod(str(project), 0o755)
+    base = environment(emu, tmp_path)
+    base["PATH"] = VENV_BIN + os.pathsep + base.get("PATH", "")  # the CI job's ansible-playbook
+    playbook(["site.yml"], base, project)  # converge the fleet first
+    emu.clear_log()
+    commands = dict((job, (env, cmds)) for job, env, cmds in jobs)
+    assert sorted(commands) == ["drift", "plan"], name
+    for job in ("drift", "plan"):
+        env, cmds = commands[job]
+        assert len(cmds) == 1, (job, cmds)
+        run = subprocess.run(cmds[0], shell=True, cwd=str(project), env=dict(base, **env), capture_output=True, text=True, timeout=300, check=False)
+        assert run.returncode == 0, (job, run.stdout, run.stderr)
+    assert writes(emu) == []
+    assert "| %d |" % APP in (project / "plan.md").read_text()
+    install = by_key(emu, APP)[("install", CUSTOM, "")]
+    with emu.state.lock:  # drift made outside Ansible
+        emu.state.delete_trigger(install["id"])
+    env, cmds = commands["drift"]
+    run = subprocess.run(cmds[0], shell=True, cwd=str(project), env=dict(base, **env), capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode != 0 and "expect_no_changes: app %d differs from its declaration in 1 trigger" % APP in run.stdout
+    assert writes(emu) == []
