@@ -8,19 +8,43 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # hidden_context_keys, declared once in plugins/module_utils/_module.py (HIDDEN_CONTEXT_KEYS).
+    # hidden_context_keys and hidden_url_params, declared once in plugins/module_utils/_module.py (HIDDEN_ARGUMENT_SPEC).
     DOCUMENTATION = r"""
 options:
   hidden_context_keys:
     description:
       - Context keys whose values are secret, for example a postback URL that carries a partner token in its query string.
-      - Their values are compared and written as usual, but never shown. Results, plans, diffs, warnings and error messages
-        show C(********) instead (an empty value stays empty), and the values are registered with Ansible's no_log values,
-        so logs at any verbosity mask them too.
-      - Ansible masks a no_log value wherever it appears, so a very short secret also masks the same characters elsewhere in the output.
-      - A context value that holds the placeholder C(********) (as an export shows a hidden value) is rejected, so an export
-        can never overwrite a secret with its mask.
+      - Their values are compared and written as usual, but never shown. Results, plans, diffs, the echoed task arguments,
+        warnings and error messages show C(********~3f2a) instead, the mask followed by a fingerprint of four hex digits
+        (an empty value stays empty). The fingerprint is an HMAC of the value keyed with the API key, so a change of a
+        hidden value shows as two different masks, and a fingerprint cannot be checked against a guessed value without the key.
+        Error messages and warnings show the plain mask C(********).
+      - Set it once for every task with C(module_defaults) for the action group C(group/kochava.publisher.kochava)
+        (recommended). If a task does not set it (neither itself nor through C(module_defaults)), the value of the
+        E(KOCHAVA_HIDDEN_CONTEXT_KEYS) environment variable is used, a comma-separated list (spaces around names and
+        empty names are dropped), and then V([]). A task's own value wins, V([]) included.
+      - Every module of the collection takes this option; M(kochava.publisher.kochava_template_info) reads no trigger
+        contexts and ignores it.
+      - A context value that holds the mask C(********), fingerprinted or not (as an export shows a hidden value), is rejected,
+        so an export can never overwrite a secret with its mask.
     type: list
     elements: str
     default: []
+  hidden_url_params:
+    description:
+      - Names of URL query parameters (for example V(token) or V(sig)) whose values are secret inside any context value,
+        while the rest of the URL stays readable, for example C(https://partner.example/cb?click={click_id}&token=********~3f2a).
+      - A parameter is found after C(?), C(&), C(;) or C(#), its name compared without case; its value runs to the next of
+        these characters. An empty value stays empty.
+      - As with O(hidden_context_keys), the real value is compared and written as usual, and the mask is fingerprinted.
+      - Set it per task, once with C(module_defaults) for the group (recommended), or through the
+        E(KOCHAVA_HIDDEN_URL_PARAMS) environment variable (comma-separated), used when a task does not set it.
+        M(kochava.publisher.kochava_template_info) ignores it.
+    type: list
+    elements: str
+    default: []
+notes:
+  - Hidden values are masked by the modules themselves in everything they return, the echoed task arguments included,
+    so they are not Ansible C(no_log) values (only the API key is). In a loop over declarations, set C(loop_control.label)
+    so Ansible does not print the loop item itself; see the guide's "Several apps".
 """

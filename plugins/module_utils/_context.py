@@ -14,6 +14,7 @@ __metaclass__ = type
 import re
 from urllib.parse import urlsplit
 
+from ansible_collections.kochava.publisher.plugins.module_utils._hiding import as_hider
 from ansible_collections.kochava.publisher.plugins.module_utils._redact import MASK
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import (
     TriggerError,
@@ -25,7 +26,8 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers import
 # The API document: context.cpi_<network>_mostback_url, for example cpi_mostback_url.
 # A network name is one lower-case alphanumeric word (cpi_openxperformance_...), or none.
 DESTINATION_KEY_RE = re.compile(r"^cpi_(?:[a-z0-9]+_)?mostback_url$")
-# What Ansible puts in place of a no_log value; neither may be written back.
+# What Ansible puts in place of a no_log value; neither may be written back. A fingerprinted
+# mask (********~3f2a, as results show a hidden value) contains the first.
 PLACEHOLDERS = (MASK, "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER")
 
 
@@ -157,12 +159,11 @@ def context_differs(existing, given, purge, defaults):
 
 
 def hide_context(context, hidden):
-    """A copy of ``context`` whose hidden keys show the placeholder (empty values stay empty)."""
-    if not context:
-        return dict(context or {})
-    return dict((key, MASK if key in hidden and canonical(value) != "" else value) for key, value in context.items())
+    """A copy of ``context`` as shown: hidden keys masked whole, hidden URL parameters masked inside
+    any value (empty values stay empty). ``hidden`` is a Hider or an iterable of hidden keys."""
+    return as_hider(hidden).context(context)
 
 
 def hidden_values(context, hidden):
-    """The non-empty values of the hidden keys, as strings (for Ansible's no_log values)."""
-    return set(str(value) for key, value in (context or {}).items() if key in hidden and canonical(value) != "")
+    """The hidden texts of ``context`` (to redact them from messages)."""
+    return as_hider(hidden).secrets(context)

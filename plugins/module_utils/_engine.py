@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.kochava.publisher.plugins.module_utils._apply import Applier
+from ansible_collections.kochava.publisher.plugins.module_utils._hiding import hider_from
 from ansible_collections.kochava.publisher.plugins.module_utils._plan import Planner, check_values
 from ansible_collections.kochava.publisher.plugins.module_utils._plan_digest import Review, plan_digest
 from ansible_collections.kochava.publisher.plugins.module_utils._reader import Reader
@@ -62,7 +63,7 @@ def check_plan(planner, actions, params, review, digest, hidden):
 
 def run_set(client, params, check_mode=False, diff=True):
     """kochava_triggers: the app's whole declared set."""
-    hidden = set(params.get("hidden_context_keys") or ())
+    hidden = hider_from(params)
     app_id = params["app_id"]
     # expected_plan is checked before anything is read: a bad one costs no call
     review = Review(params["expected_plan"], app_id) if params.get("expected_plan") is not None else None
@@ -85,13 +86,13 @@ def run_set(client, params, check_mode=False, diff=True):
         "triggers": [shown(t, hidden) for t in sorted(after, key=sort_key)],
         "plan": plan,
         "plan_digest": digest,
-        "diff": set_diff(before, after, hidden) if diff else None,  # 1,000 triggers: worth skipping
+        "diff": set_diff(before, after, hidden, app_id) if diff else None,  # 1,000 triggers: worth skipping
     }
 
 
 def run_single(client, params, check_mode=False):
     """kochava_trigger: one trigger, by key or by id."""
-    hidden = set(params.get("hidden_context_keys") or ())
+    hidden = hider_from(params)
     reader = Reader(client, params["app_id"])
     planner = Planner(reader, label_items=False)
     item = dict((option, params.get(option)) for option in ITEM_OPTIONS)

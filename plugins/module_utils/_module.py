@@ -11,8 +11,9 @@ __metaclass__ = type
 
 import copy
 import math
+import os
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.kochava.publisher.plugins.module_utils._client import (
     DEFAULT_API_URL,
@@ -22,7 +23,15 @@ from ansible_collections.kochava.publisher.plugins.module_utils._client import (
     KochavaClient,
     KochavaError,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._context import hidden_values, is_http_url
+from ansible_collections.kochava.publisher.plugins.module_utils._context import is_http_url
+from ansible_collections.kochava.publisher.plugins.module_utils._hiding import (
+    SecretWatch,
+    declared_contexts,
+    hider_from,
+    shown_message,
+    shown_params,
+    split_names,
+)
 from ansible_collections.kochava.publisher.plugins.module_utils._pacing import rate_options_problem
 from ansible_collections.kochava.publisher.plugins.module_utils._redact import redact
 from ansible_collections.kochava.publisher.plugins.module_utils._report import plan_report, shown
@@ -45,7 +54,22 @@ CONNECTION_ARGUMENT_SPEC = dict(
 )
 APP_ID = dict(type="int", required=True)
 TRIGGER_TYPE = dict(type="str", choices=list(TYPES))
-HIDDEN_CONTEXT_KEYS = dict(type="list", elements="str", default=[], no_log=False)
+
+
+def env_names_fallback(*names):
+    """A comma-separated environment variable as a list (parts stripped, empty parts dropped)."""
+    for name in names:
+        if name in os.environ:
+            return split_names(os.environ[name])
+    raise AnsibleFallbackNotFound
+
+
+# Every module takes them (so a group default never breaks a task); the task's value, even [], wins over the environment.
+HIDDEN_CONTEXT_KEYS = dict(type="list", elements="str", default=[], no_log=False, fallback=(env_names_fallback, ["KOCHAVA_HIDDEN_CONTEXT_KEYS"]))
+HIDDEN_ARGUMENT_SPEC = dict(
+    hidden_context_keys=HIDDEN_CONTEXT_KEYS,
+    hidden_url_params=dict(HIDDEN_CONTEXT_KEYS, fallback=(env_names_fallback, ["KOCHAVA_HIDDEN_URL_PARAMS"])),
+)
 # The fields of one trigger: kochava_trigger's options, kochava_triggers' item options.
 TRIGGER_FIELDS = dict(
     type=TRIGGER_TYPE,
@@ -85,13 +109,13 @@ class KochavaModule(AnsibleModule):
         # What every failure returns at least (kochava_triggers: an empty plan),
         # argument-spec failures raised inside AnsibleModule.__init__ included.
         self.failure_result = failure_result or {}
-        spec = dict(CONNECTION_ARGUMENT_SPEC)
+        self.secrets = set()
+        spec = dict(CONNECTION_ARGUMENT_SPEC, **HIDDEN_ARGUMENT_SPEC)
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
-        self.hidden = set(self.params.get("hidden_context_keys") or ())
-        self.secrets = set()
-        for context in [self.params.get("context")] + [item.get("context") for item in self.params.get("triggers") or []]:
-            self.add_secrets(hidden_values(context, self.hidden))
+        self.hidden = hider_from(self.params)
+        for context in declared_contexts(self.params):
+            self.add_secrets(self.hidden.secrets(context))
         if not self.params["api_key"] or not self.params["api_key"].strip():
             self.fail_json(msg=MISSING_KEY)
         self.add_secrets([self.params["api_key"]])
@@ -105,10 +129,17 @@ class KochavaModule(AnsibleModule):
         self.client = None
 
     def add_secrets(self, values):
-        """Mask ``values`` in our messages and in everything Ansible prints or logs."""
-        values = set(v for v in values if v)
-        self.secrets |= values
-        self.no_log_values.update(values)
+        """Mask ``values`` in our messages. Only the API key is an Ansible no_log value: hidden values are
+        masked by our own pass over all we return, which stays linear (ansible-core's scrubbing costs values x strings)."""
+        self.secrets.update(v for v in values if v and isinstance(v, str))
+
+    def _log_invocation(self):
+        # AnsibleModule logs the arguments to the target's journal/syslog: with hidden values masked.
+        params, self.params = self.params, shown_params(self.params)
+        try:
+            super()._log_invocation()
+        finally:
+            self.params = params
 
     def get_client(self):
         if self.client is None:
@@ -147,6 +178,10 @@ class KochavaModule(AnsibleModule):
         self._flush_client_notes(result.pop("notes", ()))
         self.exit_json(**result)
 
+    def exit_json(self, **kwargs):
+        kwargs.setdefault("invocation", {"module_args": shown_params(self.params)})  # the echoed task arguments, masked
+        super().exit_json(**kwargs)
+
     def fail_from(self, exc, **result):
         """Turn an error into fail_json: a clear message, what was done, never a traceback."""
         self._flush_client_notes(getattr(exc, "notes", ()))
@@ -165,11 +200,12 @@ class KochavaModule(AnsibleModule):
         params = getattr(self, "params", None) or {}
         if "plan" in kwargs and isinstance(params.get("app_id"), int):
             kwargs.setdefault("app_id", params["app_id"])  # a pipeline ties the plan to its app
-        super().fail_json(msg=msg, **kwargs)
+        kwargs.setdefault("invocation", {"module_args": shown_params(params)})
+        super().fail_json(msg=shown_message(msg, params, getattr(self, "secrets", ())), **kwargs)
 
     def run(self, func):
         """Call ``func(client)`` and exit with its result dict, or fail cleanly."""
-        client = _SecretWatch(self.get_client(), self) if self.hidden else self.get_client()
+        client = SecretWatch(self.get_client(), self.hidden, self.add_secrets) if self.hidden else self.get_client()
         error = result = None
         try:
             result = func(client)
@@ -182,28 +218,3 @@ class KochavaModule(AnsibleModule):
         if not self._diff:
             result.pop("diff", None)
         self.exit_result(**result)
-
-
-class _SecretWatch:
-    """The client, with the hidden context values of every trigger it returns
-    registered as secrets before anything can show them."""
-
-    _READS = ("list_triggers", "get_trigger", "create_trigger", "update_trigger")
-
-    def __init__(self, client, module):
-        self._client = client
-        self._module = module
-
-    def __getattr__(self, name):
-        attr = getattr(self._client, name)
-        if name not in self._READS:
-            return attr
-
-        def watched(*args, **kwargs):
-            answer = attr(*args, **kwargs)
-            for trigger in answer if isinstance(answer, list) else [answer]:
-                if isinstance(trigger, dict):
-                    self._module.add_secrets(hidden_values(trigger.get("context"), self._module.hidden))
-            return answer
-
-        return watched

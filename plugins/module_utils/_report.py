@@ -12,9 +12,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import json
 
 from ansible_collections.kochava.publisher.plugins.module_utils._context import hide_context
-from ansible_collections.kochava.publisher.plugins.module_utils._redact import MASK
+from ansible_collections.kochava.publisher.plugins.module_utils._hiding import as_hider
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TYPES_WITHOUT_FILTER, canonical, key_fields, key_text, trigger_key
 
 DIFF_FIELDS = ("type", "template_id", "filter_str", "title", "active", "context")
@@ -31,15 +32,25 @@ def shown(trigger, hidden):
     return trigger
 
 
+def held(value):
+    """A context value as the API holds it: a string (7 -> "7", True -> "true"); None and strings as they are."""
+    return value if value is None or isinstance(value, str) else canonical(value)
+
+
+def held_context(context, hidden):
+    """A context as the API holds it, sorted by key, hidden values masked."""
+    return dict(sorted(hide_context(dict((key, held(value)) for key, value in (context or {}).items()), hidden).items()))
+
+
 def diff_view(trigger, hidden):
-    """The part of a trigger shown in --diff."""
+    """The part of a trigger shown in --diff (context values as the API holds them)."""
     if not trigger:
         return {}
     view = dict((field, trigger[field]) for field in DIFF_FIELDS if field in trigger)
     if view.get("type") in TYPES_WITHOUT_FILTER and not view.get("filter_str"):
         view.pop("filter_str", None)
-    if "context" in view:
-        view["context"] = dict(sorted(hide_context(view["context"], hidden).items()))
+    if isinstance(view.get("context"), dict):
+        view["context"] = held_context(view["context"], hidden)
     return copy.deepcopy(view)
 
 
@@ -51,22 +62,46 @@ def sort_key(trigger):
 
 def _keyed_views(triggers, hidden):
     labels = [key_text(trigger_key(t)) for t in triggers]
-    views = {}
+    views = []
     for label, trigger in sorted(zip(labels, triggers), key=lambda pair: sort_key(pair[1])):
         if labels.count(label) > 1:  # a key the server holds twice: tell them apart by id
             label = "%s (id %s)" % (label, trigger.get("id"))
-        views[label] = diff_view(trigger, hidden)
+        views.append((label, diff_view(trigger, hidden)))
     return views
 
 
-def set_diff(before, after, hidden):
-    """The app's triggers before and after, keyed by their key and sorted."""
-    return {"before": _keyed_views(before, hidden), "after": _keyed_views(after, hidden)}
+def render_views(views):
+    """Triggers as text, one line per field, each line led by the trigger's key.
+
+    Every line names its trigger, so a unified diff of two renderings never
+    aligns one trigger's lines with another's: a created or deleted trigger is
+    a block of its own, a change is the lines of the fields that change.
+    """
+    lines = []
+    for label, view in views:
+        for field in DIFF_FIELDS:
+            if field == "context":
+                lines.extend("%s  context.%s: %s" % (label, key, json.dumps(value, ensure_ascii=False)) for key, value in (view.get("context") or {}).items())
+            elif field in view:
+                lines.append("%s  %s: %s" % (label, field, json.dumps(view[field], ensure_ascii=False)))
+    return "".join(line + "\n" for line in lines)
+
+
+def set_diff(before, after, hidden, app_id=None):
+    """The app's triggers before and after as text (see render_views), in key order, with headers naming the app."""
+    app = "app %s" % app_id if app_id is not None else "app"
+    return {
+        "before_header": "%s (before)" % app,
+        "after_header": "%s (after)" % app,
+        "before": render_views(_keyed_views(before, hidden)),
+        "after": render_views(_keyed_views(after, hidden)),
+    }
 
 
 def _hide_change(field, values, hidden):
-    if field.startswith("context.") and field[len("context.") :] in hidden:
-        return [MASK if canonical(value) != "" else value for value in values]
+    if field.startswith("context."):
+        key = field[len("context.") :]
+        return [as_hider(hidden).value(key, held(value)) for value in values]
     return list(values)
 
 
@@ -90,7 +125,7 @@ def plan_report(actions, hidden):
             entry["values"] = {
                 "title": trigger.get("title"),
                 "active": bool(trigger.get("active")),
-                "context": dict(sorted(hide_context(trigger.get("context") or {}, hidden).items())),
+                "context": held_context(trigger.get("context"), hidden),
             }
         report[planned["action"]].append(entry)
     return report

@@ -21,6 +21,7 @@ extends_documentation_fragment:
   - kochava.publisher.connection
   - kochava.publisher.attributes
   - kochava.publisher.attributes.info_module
+  - kochava.publisher.hidden
 options:
   app_id:
     description: The Kochava app whose templates are read.
@@ -37,6 +38,9 @@ options:
       - Read C(GET /apps/{appId}/postbacks/incomplete) instead of the full list, the templates whose triggers still need setting up.
     type: bool
     default: false
+notes:
+  - Templates hold no trigger contexts, so O(hidden_context_keys) and O(hidden_url_params) have no effect here. The module
+    takes them so that one C(module_defaults) for C(group/kochava.publisher.kochava) serves every module of the collection.
 seealso:
   - module: kochava.publisher.kochava_trigger
 """

@@ -209,7 +209,7 @@ triggers:
   description:
     - The app's triggers after the run, as the API gives them, sorted by type, template_id and filter_str.
     - In check mode, as predicted (a trigger that would be created has C(id=null)).
-    - Values of O(hidden_context_keys) show C(********).
+    - Values of O(hidden_context_keys) and of O(hidden_url_params) show the mask C(********~3f2a) (with a fingerprint).
   returned: success
   type: list
   elements: dict
@@ -272,18 +272,32 @@ plan:
     unchanged: []
     digest: "87100:6f1c0a9e3b7d2c45"
 diff:
-  description: The app's triggers before and after, keyed by C(type/template_id/filter_str).
+  description:
+    - The app's triggers before and after, as text in the order of C(type/template_id/filter_str), one line per field,
+      each line led by the trigger's key, for example C(event/3373/Purchase  context.max_delivery_attempts: "2").
+      So C(--diff) shows a created or deleted trigger as a block of its own, and a change as the lines of the changing fields.
+    - Context values are shown as the API holds them (strings), hidden values masked.
   returned: when diff mode is on
   type: dict
   contains:
     before:
       description: The app's triggers before the run.
-      type: dict
+      type: str
       returned: when diff mode is on
     after:
       description: The app's triggers after the run (predicted in check mode).
-      type: dict
+      type: str
       returned: when diff mode is on
+    before_header:
+      description: Names the app, for C(--diff).
+      type: str
+      returned: when diff mode is on
+      sample: app 87100 (before)
+    after_header:
+      description: Names the app, for C(--diff).
+      type: str
+      returned: when diff mode is on
+      sample: app 87100 (after)
 """
 
 from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_set

@@ -27,6 +27,7 @@ MMDSP = 2209  # available to apps 87100 and 17 in the seed
 LIST = ("GET", "/apps/%d/postbacks" % APP)
 TEMPLATES = ("GET", "/apps/%d/postbacks/templates" % APP)
 MASK = "********"
+MASKED = re.compile(r"\*{8}~[0-9a-f]{4}")  # a hidden value as results show it: the mask and a fingerprint
 EMPTY_LIST = {"success": True, "data": [], "errors": [], "warnings": [], "messages": [], "nextToken": None, "previousToken": None, "meta": None}
 PROFILES = pytest.mark.parametrize("profile", ["harsh", "lenient"])
 
@@ -176,9 +177,23 @@ def without_identity(triggers):
     return stripped
 
 
+def diff_views(text):
+    """kochava_triggers' diff text (``<key>  <field>: <JSON value>`` lines) back to ``{key: view}``."""
+    views = {}
+    for line in text.splitlines():
+        label, rest = line.split("  ", 1)
+        field, value = rest.split(": ", 1)
+        view = views.setdefault(label, {})
+        if field.startswith("context."):
+            view.setdefault("context", {})[field[len("context.") :]] = json.loads(value)
+        else:
+            view[field] = json.loads(value)
+    return views
+
+
 def diff_by_meaning(diff):
     return dict(
-        (side, dict((key, dict(view, context=meaning(view.get("context"), view.get("template_id")))) for key, view in diff[side].items()))
+        (side, dict((key, dict(view, context=meaning(view.get("context"), view.get("template_id")))) for key, view in diff_views(diff[side]).items()))
         for side in ("before", "after")
     )
 
@@ -524,14 +539,17 @@ def test_hidden_values_never_shown_by_kochava_triggers(runner, emu, profile):
     assert_ok(created)
     assert_no_token(runner, created)
     assert emu.triggers(APP)[0]["context"]["cpi_mostback_url"] == secret_url(0)  # written for real
-    assert created["triggers"][0]["context"]["cpi_mostback_url"] == MASK
-    assert created["diff"]["after"]["install/%d" % TEMPLATE]["context"]["cpi_mostback_url"] == MASK
+    assert MASKED.fullmatch(created["triggers"][0]["context"]["cpi_mostback_url"])  # the mask and its fingerprint
+    assert MASKED.fullmatch(diff_views(created["diff"]["after"])["install/%d" % TEMPLATE]["context"]["cpi_mostback_url"])
 
     updated = runner.run(SET, set_args([install_item(context={"cpi_mostback_url": secret_url(1)})], hidden_context_keys=hidden), verbosity=4, diff=True)
     assert_ok(updated)
     assert_no_token(runner, updated)
     assert emu.triggers(APP)[0]["context"]["cpi_mostback_url"] == secret_url(1)
-    assert [e["changes"] for e in updated["plan"]["update"]] == [{"context.cpi_mostback_url": [MASK, MASK]}]
+    [changes] = [e["changes"] for e in updated["plan"]["update"]]
+    assert list(changes) == ["context.cpi_mostback_url"]
+    old, new = changes["context.cpi_mostback_url"]
+    assert MASKED.fullmatch(old) and MASKED.fullmatch(new) and old != new  # a hidden change is visible as a change
     assert [e["method"] for e in emu.writes()][-1] == "PATCH"
 
 
@@ -544,13 +562,13 @@ def test_hidden_values_never_shown_by_kochava_trigger_and_info(runner, emu):
     assert_no_token(runner, result)
     assert writes(emu) == [("PATCH", "/postbacks/%d" % trigger["id"])]
     assert emu.trigger(trigger["id"])["context"]["cpi_mostback_url"] == secret_url(2)
-    assert result["trigger"]["context"]["cpi_mostback_url"] == MASK
+    assert MASKED.fullmatch(result["trigger"]["context"]["cpi_mostback_url"])
 
     info = runner.run(INFO, {"app_id": APP, "hidden_context_keys": hidden}, verbosity=4, diff=True)
     assert_ok(info)
     assert_no_token(runner, info)
-    assert info["triggers"][0]["context"]["cpi_mostback_url"] == MASK
-    assert info["export"][0]["context"]["cpi_mostback_url"] == MASK
+    assert MASKED.fullmatch(info["triggers"][0]["context"]["cpi_mostback_url"])
+    assert MASKED.fullmatch(info["export"][0]["context"]["cpi_mostback_url"])
 
 
 # -- 10. retries are visible -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import difflib
 
 import pytest
 
@@ -43,7 +44,8 @@ def test_shown_of_nothing_and_of_a_trigger_without_context():
 # --------------------------------------------------------------------------
 def test_diff_view_shows_the_fields_people_set():
     view = diff_view(trigger(1, context={"b": 1, "a": 2}, title="x"), set())
-    assert view == {"type": "install", "template_id": TEMPLATE, "title": "x", "active": False, "context": {"a": 2, "b": 1}}
+    # context values as the API holds them: strings
+    assert view == {"type": "install", "template_id": TEMPLATE, "title": "x", "active": False, "context": {"a": "2", "b": "1"}}
     assert list(view["context"]) == ["a", "b"]
 
 
@@ -64,11 +66,13 @@ def test_diff_view_masks_hidden_values():
 def test_set_diff_keyed_sorted_and_masked():
     before = [secret_trigger(2, "event", "Purchase"), secret_trigger(1)]
     after = [secret_trigger(1)]
-    diff = set_diff(before, after, HIDDEN)
-    assert list(diff["before"]) == ["event/3373/Purchase", "install/3373"]
-    assert list(diff["after"]) == ["install/3373"]
-    assert diff["before"]["event/3373/Purchase"]["context"] == MASKED_CONTEXT
-    assert diff["after"]["install/3373"]["context"] == MASKED_CONTEXT
+    diff = set_diff(before, after, HIDDEN, APP)
+    assert diff["before_header"] == "app %d (before)" % APP and diff["after_header"] == "app %d (after)" % APP
+    assert labels(diff["before"]) == ["event/3373/Purchase", "install/3373"]
+    assert labels(diff["after"]) == ["install/3373"]
+    assert 'event/3373/Purchase  context.token: "********"' in diff["before"].splitlines()
+    assert 'install/3373  context.pin: "********"' in diff["after"].splitlines()
+    assert "s3cr3t" not in diff["before"] + diff["after"] and "1234" not in diff["before"] + diff["after"]
 
 
 def test_set_diff_shows_every_trigger_of_a_duplicated_key():
@@ -76,9 +80,36 @@ def test_set_diff_shows_every_trigger_of_a_duplicated_key():
     # an item addresses that key); a run that leaves them alone still shows both.
     before = [trigger(1, title="First"), trigger(2, title="Second")]
     diff = set_diff(before, before, set())
-    assert list(diff["before"]) == ["install/3373 (id 1)", "install/3373 (id 2)"]
-    assert sorted(view["title"] for view in diff["before"].values()) == ["First", "Second"]
-    assert sorted(view["title"] for view in diff["after"].values()) == ["First", "Second"]
+    assert labels(diff["before"]) == ["install/3373 (id 1)", "install/3373 (id 2)"]
+    assert [line.split("  title: ")[1] for line in diff["after"].splitlines() if "  title: " in line] == ['"First"', '"Second"']
+
+
+def test_a_deleted_trigger_is_a_block_of_its_own_in_the_unified_diff():
+    # Triggers that end alike (the same URL, the same default) once made difflib start the removed
+    # block with the previous trigger's last line; every line now names its trigger.
+    triggers = [trigger(i, "event", name, title=name, context={"cpi_mostback_url": URL, "deferred_for": "0"}) for i, name in enumerate("ABC")]
+    diff = set_diff(triggers, [triggers[0], triggers[2]], set(), APP)
+    lines = list(difflib.unified_diff(diff["before"].splitlines(True), diff["after"].splitlines(True)))
+    removed = [line for line in lines if line.startswith("-") and not line.startswith("---")]
+    assert removed and all(line.startswith("-event/3373/B  ") for line in removed), removed
+    assert not [line for line in lines if line.startswith("+") and not line.startswith("+++")]
+
+
+def test_set_diff_shows_predicted_values_as_the_api_holds_them():
+    predicted = trigger(None, context={"cpi_mostback_url": URL, "deferred_for": 30, "active_flag": True, "max_delivery_attempts": "7"})
+    text = set_diff([], [predicted], set())["after"]
+    assert 'install/3373  context.deferred_for: "30"' in text.splitlines()
+    assert 'install/3373  context.active_flag: "true"' in text.splitlines()
+    assert 'install/3373  context.max_delivery_attempts: "7"' in text.splitlines()
+
+
+def labels(text):
+    found = []
+    for line in text.splitlines():
+        label = line.split("  ", 1)[0]
+        if label not in found:
+            found.append(label)
+    return found
 
 
 # --------------------------------------------------------------------------
