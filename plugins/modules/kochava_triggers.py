@@ -181,6 +181,17 @@ EXAMPLES = r"""
   check_mode: true
   register: planned
 
+- name: Apply exactly the plan reviewed above, or fail without writing if it changed since
+  kochava.publisher.kochava_triggers:
+    app_id: 87100
+    purge: true
+    max_deletes: 2
+    expected_plan: "{{ planned.plan_digest }}"
+    triggers:
+      - type: install
+        template_id: 3373
+        title: Install Custom Postback v2
+
 - name: Remove one event trigger, leave the rest alone
   kochava.publisher.kochava_triggers:
     app_id: 87100
@@ -202,6 +213,21 @@ EXAMPLES = r"""
           cpi_mostback_url: "https://collector.example.com/install?token={{ partner_token }}"
   vars:
     partner_token: example-token  # from Ansible Vault in real use
+
+- name: Drift gate for a nightly job - write nothing, fail if the app differs from this
+  kochava.publisher.kochava_triggers:
+    app_id: 87100
+    purge: true
+    expect_no_changes: true
+    hidden_context_keys: [cpi_mostback_url]
+    triggers:
+      - type: install
+        template_id: 3373
+        title: Install Custom Postback
+        context:
+          cpi_mostback_url: "https://collector.example.com/install?token={{ partner_token }}"
+  vars:
+    partner_token: example-token
 """
 
 RETURN = r"""
@@ -301,23 +327,18 @@ diff:
 """
 
 from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_set
-from ansible_collections.kochava.publisher.plugins.module_utils._module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_FIELDS, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._items import validate_items
+from ansible_collections.kochava.publisher.plugins.module_utils._module import APP_ID, HIDDEN_CONTEXT_KEYS, KochavaModule
 from ansible_collections.kochava.publisher.plugins.module_utils._report import empty_plan
 
 
 def main():
-    item_options = dict(TRIGGER_FIELDS, type=dict(TRIGGER_FIELDS["type"], required=True))
     module = KochavaModule(
         argument_spec=dict(
             app_id=APP_ID,
-            triggers=dict(
-                type="list",
-                elements="dict",
-                required=True,
-                options=item_options,
-                mutually_exclusive=[("template_id", "template")],
-                required_one_of=[("template_id", "template")],
-            ),
+            # The items' suboptions are documented above and checked by _items.py, not by ansible-core:
+            # once, in one pass, every bad item at once, each message naming triggers[N].
+            triggers=dict(type="list", elements="dict", required=True),
             purge=dict(type="bool", default=False),
             max_deletes=dict(type="int", default=5),
             expect_no_changes=dict(type="bool", default=False),
@@ -326,6 +347,7 @@ def main():
         ),
         supports_check_mode=True,
         failure_result={"plan": empty_plan()},
+        checked_here={"triggers": validate_items},
     )
     if module.params["max_deletes"] < -1:
         module.fail_json(msg="max_deletes must be -1 (no limit) or zero or more, got %d" % module.params["max_deletes"])
