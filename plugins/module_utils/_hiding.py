@@ -150,13 +150,16 @@ def shown_params(params):
         shown["context"] = _shown_context(shown["context"], hider)
     triggers = shown.get("triggers")
     if isinstance(triggers, list):
-        shown["triggers"] = [
-            dict(item, context=_shown_context(item["context"], hider)) if isinstance(item, dict) and "context" in item else _shown_other(item, hider)
-            for item in triggers
-        ]
+        shown["triggers"] = [_shown_item(item, hider) for item in triggers]
     elif triggers is not None:
         shown["triggers"] = _shown_other(triggers, hider)
     return shown
+
+
+def _shown_item(item, hider):
+    if not isinstance(item, dict):
+        return _shown_other(item, hider)
+    return dict(item, context=_shown_context(item["context"], hider)) if "context" in item else dict(item)
 
 
 def _shown_context(context, hider):

@@ -31,7 +31,9 @@ def test_create_in_check_mode_writes_nothing_and_predicts(runner, emu):
     assert result["trigger"]["context"] == predicted
     assert result["trigger"]["id"] is None and result["trigger"]["title"] == "Install" and result["trigger"]["active"] is True
     assert result["diff"]["before"] == {}
-    assert result["diff"]["after"] == {"type": "install", "template_id": TEMPLATE, "title": "Install", "active": True, "context": predicted}
+    # the diff shows the values as the API will hold them: strings
+    held = {"cpi_mostback_url": URL, "deferred_for": "0", "max_delivery_attempts": "3"}
+    assert result["diff"]["after"] == {"type": "install", "template_id": TEMPLATE, "title": "Install", "active": True, "context": held}
 
 
 def test_create_then_rerun_makes_one_list_call_and_no_write(runner, emu):

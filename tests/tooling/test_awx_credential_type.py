@@ -60,7 +60,23 @@ def test_inputs_and_injectors_shape():
     assert fields["api_key"].get("secret") is True
     assert fields["api_url"]["default"] == "https://api.kochava.com"
     env = render_env(credential_inputs({"api_key": "k"}))
-    assert sorted(env.values()) == sorted(["k", "https://api.kochava.com"])
+    # the optional hidden-value inputs render empty, which the modules read as "nothing hidden"
+    assert env == {
+        "KOCHAVA_API_KEY": "k",
+        "KOCHAVA_API_URL": "https://api.kochava.com",
+        "KOCHAVA_HIDDEN_CONTEXT_KEYS": "",
+        "KOCHAVA_HIDDEN_URL_PARAMS": "",
+    }
+    for name in ("hidden_context_keys", "hidden_url_params"):
+        assert name not in spec.get("required", []) and not fields[name].get("secret")
+
+
+def test_hidden_value_inputs_are_injected_as_the_modules_read_them():
+    env = render_env(credential_inputs({"api_key": "k", "hidden_context_keys": "cpi_mostback_url", "hidden_url_params": "token, sig"}))
+    assert env["KOCHAVA_HIDDEN_CONTEXT_KEYS"] == "cpi_mostback_url"
+    assert env["KOCHAVA_HIDDEN_URL_PARAMS"] == "token, sig"
+    # the modules split on commas and drop the spaces around names (_hiding.split_names)
+    assert [part.strip() for part in env["KOCHAVA_HIDDEN_URL_PARAMS"].split(",") if part.strip()] == ["token", "sig"]
 
 
 def test_demo_runs_like_an_awx_job(tmp_path, monkeypatch, emulator):
