@@ -299,9 +299,9 @@ plan:
     digest: "87100:6f1c0a9e3b7d2c45"
 diff:
   description:
-    - The app's triggers before and after, as text in the order of C(type/template_id/filter_str), one line per field,
-      each line led by the trigger's key, for example C(event/3373/Purchase  context.max_delivery_attempts: "2").
-      So C(--diff) shows a created or deleted trigger as a block of its own, and a change as the lines of the changing fields.
+    - "The app's triggers before and after, as text in the order of C(type/template_id/filter_str), one line per field,
+      each line led by the trigger's key, for example C(event/3373/Purchase  context.max_delivery_attempts: \"2\").
+      So C(--diff) shows a created or deleted trigger as a block of its own, and a change as the lines of the changing fields."
     - Context values are shown as the API holds them (strings), hidden values masked.
   returned: when diff mode is on
   type: dict
