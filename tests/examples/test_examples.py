@@ -382,6 +382,25 @@ def check_guide_hidden(emu, reg, example, tmp_path):
     assert PARTNER_TOKEN not in shown and "********" in shown
 
 
+def check_guide_fleet_hidden(emu, reg, example, tmp_path):
+    purchase = by_key(emu, APP)[("event", CUSTOM, "Purchase")]
+    assert purchase["context"]["cpi_mostback_url"] == "%s/purchase?click={click_id}&token=%s" % (URL, PARTNER_TOKEN)  # the real URL
+    shown = json.dumps([reg["partner"], reg["listed"]])
+    assert PARTNER_TOKEN not in shown
+    listed = [t for t in reg["listed"]["triggers"] if t["filter_str"] == "Purchase"]
+    assert re.fullmatch(re.escape(URL) + r"/purchase\?click=\{click_id\}&token=\*{8}~[0-9a-f]{4}", listed[0]["context"]["cpi_mostback_url"])
+    assert [t["id"] for t in reg["custom"]["templates"]] == [CUSTOM]  # the group's hidden options, ignored
+
+
+def check_guide_loop(emu, reg, example, tmp_path):
+    install = by_key(emu, APP)[("install", CUSTOM, "")]
+    assert install["context"]["cpi_mostback_url"] == "%s/87100/install?token=%s" % (URL, PARTNER_TOKEN)
+    openx = by_key(emu, APP17)[("install", OPENX, "")]
+    assert openx["context"]["cpi_openxperformance_mostback_url"] == "%s/17/openx?token=%s" % (URL, PARTNER_TOKEN)
+    assert [r["changed"] for r in reg["per_app"]["results"]] == [True, True]
+    assert PARTNER_TOKEN not in json.dumps([r["triggers"] for r in reg["per_app"]["results"]])
+
+
 def check_guide_rate_limits(emu, reg, example, tmp_path):
     assert reg["listed"]["changed"] is False and isinstance(reg["listed"]["triggers"], list)
     assert writes(emu) == [] and emu.log  # paced reads only
@@ -426,6 +445,8 @@ CHECKS = {
     "guide:Export app 87100's set": check_guide_export,
     "guide:An install postback whose URL carries a partner token": check_guide_hidden,
     "guide:Rate limits set once for every task of the play": check_guide_rate_limits,
+    "guide:Hidden values set once for every task of this block": check_guide_fleet_hidden,
+    "guide:Every app's triggers from one dict, in a loop": check_guide_loop,
     "playbook:demo.yml": check_demo,
     "playbook:multi_app/site.yml": check_multi_app,
 }
