@@ -134,8 +134,8 @@ build: tools-venv ## ansible-galaxy collection build into .build/dist
 importer: $(IMP_VENV)/.stamp build ## galaxy-importer on the tarball; fails on any ERROR line
 	$(STEP) $@ tools/galaxy-importer.sh $(IMP_VENV) $(TARBALL)
 
-artifact-test: tools-venv build ## tests/tooling/test_artifact.py: install the tarball and run it
-	KOCHAVA_TARBALL=$(CURDIR)/$(TARBALL) $(STEP) $@ $(TOOLS_PYTEST) tests/tooling/test_artifact.py
+artifact-test: tools-venv build ## test_artifact.py (install the tarball, run it) and test_install.py (README's install without Galaxy)
+	KOCHAVA_TARBALL=$(CURDIR)/$(TARBALL) $(STEP) $@ $(TOOLS_PYTEST) tests/tooling/test_artifact.py tests/tooling/test_install.py
 
 build-test: importer artifact-test ## build once, then importer and artifact-test on that tarball
 
