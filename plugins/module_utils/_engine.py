@@ -15,7 +15,8 @@ __metaclass__ = type
 
 from ansible_collections.kochava.publisher.plugins.module_utils._apply import Applier
 from ansible_collections.kochava.publisher.plugins.module_utils._hiding import hider_from
-from ansible_collections.kochava.publisher.plugins.module_utils._plan import Planner, check_values
+from ansible_collections.kochava.publisher.plugins.module_utils._items import check_item, check_values, validate_items
+from ansible_collections.kochava.publisher.plugins.module_utils._plan import Planner
 from ansible_collections.kochava.publisher.plugins.module_utils._plan_digest import Review, plan_digest
 from ansible_collections.kochava.publisher.plugins.module_utils._reader import Reader
 from ansible_collections.kochava.publisher.plugins.module_utils._report import diff_view, drift_message, plan_report, set_diff, shown, sort_key
@@ -69,7 +70,7 @@ def run_set(client, params, check_mode=False, diff=True):
     review = Review(params["expected_plan"], app_id) if params.get("expected_plan") is not None else None
     reader = Reader(client, app_id)
     planner = Planner(reader)
-    items = [dict((option, item.get(option)) for option in ITEM_OPTIONS) for item in params["triggers"]]
+    items = validate_items(params["triggers"])  # every item checked and normalised in one pass (_items.py), before any call
     actions = planner.plan(items, purge=params.get("purge"))
     digest = plan_digest(app_id, actions, params.get("api_key"))
     check_plan(planner, actions, params, review, digest, hidden)
@@ -106,6 +107,7 @@ def run_single(client, params, check_mode=False):
             raise TriggerError("trigger %s does not exist in app %s" % (params["id"], params["app_id"]))
         item = addressed_item(reader, item, found)
         current = [found]
+    check_item(item, "")  # the static checks of kochava_triggers' items (_items.py)
     actions = planner.plan([item], current=current)
     planned = actions[0]
     if params.get("expect_no_changes"):

@@ -105,14 +105,22 @@ class KochavaModule(AnsibleModule):
     """AnsibleModule with the connection options, a client built from them,
     and every secret (the key, hidden context values) masked in what it says."""
 
-    def __init__(self, argument_spec, failure_result=None, **kwargs):
+    def __init__(self, argument_spec, failure_result=None, checked_here=None, **kwargs):
         # What every failure returns at least (kochava_triggers: an empty plan),
         # argument-spec failures raised inside AnsibleModule.__init__ included.
         self.failure_result = failure_result or {}
+        # Options this module checks itself: name -> function(raw value) -> value, raising TriggerError (see _load_params).
+        self.checked_here = checked_here or {}
         self.secrets = set()
         spec = dict(CONNECTION_ARGUMENT_SPEC, **HIDDEN_ARGUMENT_SPEC)
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
+        for name, value in self._held.items():
+            try:
+                self.params[name] = self.checked_here[name](value)
+            except TriggerError as exc:
+                self.params[name] = value
+                self.fail_json(msg=exc.message)
         self.hidden = hider_from(self.params)
         for context in declared_contexts(self.params):
             self.add_secrets(self.hidden.secrets(context))
@@ -127,6 +135,14 @@ class KochavaModule(AnsibleModule):
         if not HAS_VOLUPTUOUS:
             self.fail_json(msg=missing_required_lib("voluptuous"), exception=VOLUPTUOUS_IMPORT_ERROR)
         self.client = None
+
+    def _load_params(self):
+        """Read the arguments, holding back the options the module checks itself (kochava_triggers'
+        items): ansible-core validates an empty list in their place, so each item is checked once,
+        by _items.py, with messages naming triggers[N], and 1,000 items are not deep-copied."""
+        super()._load_params()
+        self._held = dict((name, self.params[name]) for name in self.checked_here if name in self.params)
+        self.params.update((name, []) for name in self._held)
 
     def add_secrets(self, values):
         """Mask ``values`` in our messages. Only the API key is an Ansible no_log value: hidden values are

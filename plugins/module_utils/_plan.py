@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one planner: desired items x the app's triggers -> actions.
 
-Every check that can fail runs here, before the applier sends any write:
-item shape, duplicate keys, templates, context rules, the purge guard.
+Every check that can fail runs before the applier sends any write: the
+item shape before the planner (_items.py), here duplicate keys, templates,
+context rules, the purge guard.
 Reads go through a ``Reader`` (_reader.py), so a converged run reads the
 app's triggers once and the templates only when a rule needs them.
 """
@@ -16,44 +17,19 @@ __metaclass__ = type
 import copy
 
 from ansible_collections.kochava.publisher.plugins.module_utils._context import (
-    check_scalar_context,
     comparable_context,
     context_differs,
     merge_context,
     validate_context,
 )
+from ansible_collections.kochava.publisher.plugins.module_utils._items import item_where
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import (
-    TYPES_WITHOUT_FILTER,
     TriggerError,
     key_text,
     make_key,
     template_defaults,
     trigger_key,
 )
-
-
-def check_values(item, where=""):
-    """Checks of the values given, whatever addresses the trigger (no API call)."""
-    try:
-        check_scalar_context(item.get("context"))
-    except TriggerError as exc:
-        raise TriggerError(where + exc.message) from None
-    if item.get("title") is not None and not str(item["title"]).strip():
-        raise TriggerError(where + "title must not be empty")
-    if item.get("type") in TYPES_WITHOUT_FILTER and item.get("filter_str"):
-        raise TriggerError(where + "filter_str is only valid for event triggers; %s triggers are one per template per app" % item["type"])
-
-
-def check_item(item, where):
-    """Checks that need no API call (``where`` prefixes every message)."""
-    check_values(item, where)
-    trigger_type, filter_str = item.get("type"), item.get("filter_str")
-    if not trigger_type or (item.get("template_id") is None and not item.get("template")):
-        raise TriggerError(where + "a trigger is addressed by its key: type and template_id (or template) are required")
-    if item.get("template") is not None and not str(item["template"]).strip():
-        raise TriggerError(where + "template must not be empty; give a template's name, or template_id")
-    if trigger_type == "event" and not str(filter_str or "").strip():
-        raise TriggerError(where + "filter_str is required when type=event (event triggers are told apart by filter_str)")
 
 
 def wanted_changes(current, item, defaults):
@@ -93,11 +69,7 @@ class Planner:
         self.label_items = label_items
 
     def where(self, index, item):
-        if not self.label_items:
-            return ""
-        template = item.get("template_id") if item.get("template_id") is not None else item.get("template")
-        text = "%s/%s" % (item.get("type"), template) + ("/%s" % item["filter_str"] if item.get("filter_str") else "")
-        return "triggers[%d] (%s): " % (index, text)
+        return item_where(index, item) if self.label_items else ""
 
     def defaults(self, item, template_id):
         if item.get("purge_context") and item.get("context") is not None:
@@ -105,9 +77,7 @@ class Planner:
         return {}
 
     def resolve(self, items):
-        """Static checks of every item, then template names -> ids; returns keyed items."""
-        for index, item in enumerate(items):
-            check_item(item, self.where(index, item))
+        """Template names -> ids; returns keyed items (checked before: _items.py)."""
         keyed, seen = [], {}
         for index, item in enumerate(items):
             where = self.where(index, item)

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_plan.py: item checks, the changes an item makes, and the planner's
-actions, against a fake reader (no client, no network)."""
+"""_plan.py: the changes an item makes, and the planner's actions, against a
+fake reader (no client, no network). The items' own checks: test_items.py."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -14,8 +14,6 @@ import pytest
 
 from ansible_collections.kochava.publisher.plugins.module_utils._plan import (
     Planner,
-    check_item,
-    check_values,
     predict_created,
     predict_updated,
     wanted_changes,
@@ -71,76 +69,8 @@ def summary(actions):
 
 
 # --------------------------------------------------------------------------
-# Item checks
+# Checks that need the app (the items' own checks: test_items.py)
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "fields, message",
-    [
-        ({"type": None}, "a trigger is addressed by its key: type and template_id (or template) are required"),
-        ({"template_id": None}, "a trigger is addressed by its key: type and template_id (or template) are required"),
-        ({"type": "event"}, "filter_str is required when type=event (event triggers are told apart by filter_str)"),
-        ({"type": "event", "filter_str": ""}, "filter_str is required when type=event (event triggers are told apart by filter_str)"),
-        ({"filter_str": "Purchase"}, "filter_str is only valid for event triggers; install triggers are one per template per app"),
-        ({"type": "click", "filter_str": "Purchase"}, "filter_str is only valid for event triggers; click triggers are one per template per app"),
-        ({"title": "  "}, "title must not be empty"),
-        ({"context": {"token": None}}, "context.token has no value (null); give it a value, or leave it out (purge_context=true removes keys not given)"),
-    ],
-)
-def test_check_item_prefixes_where(fields, message):
-    with pytest.raises(TriggerError) as info:
-        check_item(item(**fields), "triggers[3] (x): ")
-    assert info.value.message == "triggers[3] (x): " + message
-
-
-@pytest.mark.parametrize("fields", [{}, {"template_id": None, "template": "Custom Postback"}, {"type": "event", "filter_str": "Purchase"}, {"title": None}])
-def test_check_item_accepts(fields):
-    assert check_item(item(**fields), "") is None
-
-
-@pytest.mark.parametrize(
-    "fields, message",
-    [
-        ({"type": None, "template_id": None}, "triggers[1] (None/None): a trigger is addressed by its key: type and template_id (or template) are required"),
-        ({"template_id": None}, "triggers[1] (install/None): a trigger is addressed by its key: type and template_id (or template) are required"),
-        ({"type": "event"}, "triggers[1] (event/3373): filter_str is required when type=event (event triggers are told apart by filter_str)"),
-        (
-            {"template_id": None, "template": "Custom Postback", "filter_str": "Purchase"},
-            "triggers[1] (install/Custom Postback/Purchase): filter_str is only valid for event triggers; install triggers are one per template per app",
-        ),
-    ],
-)
-def test_item_without_its_key_fails_naming_the_item_and_the_option(fields, message):
-    reader = FakeReader()
-    assert plan_failure(reader, [item(), item(**fields)]) == message
-    assert reader.reads == []
-
-
-@pytest.mark.parametrize(
-    "fields, message",
-    [
-        ({"title": ""}, "title must not be empty"),
-        ({"type": "install", "filter_str": "Purchase"}, "filter_str is only valid for event triggers; install triggers are one per template per app"),
-        ({"context": {"token": "********"}}, "context.token holds the placeholder of a hidden value (********)"),
-    ],
-)
-def test_check_values_of_a_trigger_addressed_by_id(fields, message):
-    # addressed by id: the key fields may be left out, the values are still checked
-    with pytest.raises(TriggerError) as info:
-        check_values(dict({"type": None, "template_id": None}, **fields))
-    assert info.value.message.startswith(message)
-
-
-def test_check_values_needs_no_key():
-    assert check_values({"type": None, "template_id": None, "title": "T", "context": {"cpi_mostback_url": URL}}) is None
-
-
-def test_every_item_is_checked_before_any_template_is_looked_up():
-    reader = FakeReader()
-    items = [item(template_id=None, template="Custom Postback"), item(type="event")]
-    assert plan_failure(reader, items) == "triggers[1] (event/3373): filter_str is required when type=event (event triggers are told apart by filter_str)"
-    assert reader.reads == []
-
-
 def test_two_items_with_one_key_fail_naming_both_and_the_key():
     reader = FakeReader([trigger(1, "event", "Purchase")])
     items = [
@@ -182,21 +112,8 @@ def test_context_change_on_update_is_validated():
     )
 
 
-@pytest.mark.parametrize("value", ["********", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"])
-def test_placeholder_value_fails_before_any_read(value):
-    reader = FakeReader([trigger(7)])
-    assert plan_failure(reader, [item(context={"cpi_mostback_url": URL, "token": value})]) == (
-        "triggers[0] (install/3373): context.token holds the placeholder of a hidden value (********), as an export shows it; "
-        "give the real value (for example from Ansible Vault)"
-    )
-    assert reader.reads == []
-
-
 def test_label_items_false_gives_no_prefix():
     reader = FakeReader()
-    assert plan_failure(reader, [item(type="event")], planner={"label_items": False}) == (
-        "filter_str is required when type=event (event triggers are told apart by filter_str)"
-    )
     assert plan_failure(reader, [item(context={"cpi_mostback_url": "nope"})], planner={"label_items": False}) == (
         "context.cpi_mostback_url must be an http(s) URL, got 'nope'"
     )

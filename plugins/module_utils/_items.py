@@ -1,0 +1,206 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 kochava.publisher contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The items of kochava_triggers' ``triggers``, checked and normalised in one place.
+
+``validate_items(raw)`` is the one entry point: one linear pass over the
+items as the task gave them (ansible-core does not validate them), with the
+conversions Ansible makes for typed options, then every check that needs no
+API call. Every problem of every item is reported at once, each naming
+``triggers[N]`` and the field, before any call. Messages name keys and types,
+never values (context values may be secret), except where the value is a
+harmless boolean or choice word.
+
+Nothing here talks to the network or imports Ansible.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ast
+import decimal
+import json
+
+from ansible_collections.kochava.publisher.plugins.module_utils._context import check_scalar_context
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TYPES, TYPES_WITHOUT_FILTER, TriggerError
+
+STATES = ("present", "absent")
+# name -> (kind, choices, default): what each item takes (kochava_triggers' documented suboptions)
+ITEM_FIELDS = dict(
+    type=("str", TYPES, None),
+    template_id=("int", None, None),
+    template=("str", None, None),
+    filter_str=("str", None, None),
+    title=("str", None, None),
+    active=("bool", None, None),
+    context=("dict", None, None),
+    purge_context=("bool", None, False),
+    allow_unknown_context=("bool", None, False),
+    state=("str", STATES, "present"),
+)
+_TRUE = frozenset(("y", "yes", "on", "1", "true", "t"))  # Ansible's boolean words
+_FALSE = frozenset(("n", "no", "off", "0", "false", "f"))
+_TYPES = dict(str=str, int=int, bool=bool, dict=dict)
+_KIND_TEXT = dict(str="a string", int="an integer", bool="a boolean (true/false, yes/no, 1/0)", dict="a dict of input id: value")
+
+
+class ValidItems(list):
+    """Items ``validate_items`` returned: given to it again, they are not checked twice."""
+
+
+def kind_of(value):
+    """How a message names what was given: its type only (the value may be secret)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string" if value.strip() else "an empty string"
+    if isinstance(value, dict):
+        return "a dict"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return type(value).__name__
+
+
+def quoted(value):
+    """A harmless value (a boolean or choice word) as a message shows it, cut short."""
+    if not isinstance(value, str):
+        return kind_of(value) if isinstance(value, (dict, list, tuple)) else repr(value)
+    return repr(value) if len(value) <= 60 else repr(value[:60]) + "... (%d characters)" % len(value)
+
+
+def to_dict(value):
+    """A dict, or a string holding one (JSON or a Python literal), as Ansible reads a dict option; else ValueError."""
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        for parse in (json.loads, ast.literal_eval):
+            try:
+                parsed = parse(value)
+            except Exception:  # noqa: BLE001 - any parse failure means "not a dict"
+                continue
+            if isinstance(parsed, dict):
+                return parsed
+    raise ValueError(kind_of(value))
+
+
+def convert(kind, value):
+    """``value`` as ``kind`` (Ansible's conversions); ValueError when it is not one."""
+    if kind == "str":
+        if isinstance(value, (str, int, float)):  # bool is an int: True -> 'True', as Ansible does
+            return value if isinstance(value, str) else str(value)
+    elif kind == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, (str, float)):
+            try:
+                number = decimal.Decimal(value.strip() if isinstance(value, str) else value)
+                if number.is_finite() and number == int(number):
+                    return int(number)
+            except (decimal.DecimalException, ValueError, OverflowError):
+                pass
+    elif kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+    elif kind == "dict":
+        return to_dict(value)
+    raise ValueError(kind_of(value))
+
+
+def item_where(index, item):
+    """How messages of the static checks name an item: ``triggers[1] (event/3373/Purchase): ``."""
+    template = item.get("template_id") if item.get("template_id") is not None else item.get("template")
+    text = "%s/%s" % (item.get("type"), template) + ("/%s" % item["filter_str"] if item.get("filter_str") else "")
+    return "triggers[%d] (%s): " % (index, text)
+
+
+def check_values(item, where=""):
+    """Checks of the values given, whatever addresses the trigger (no API call)."""
+    try:
+        check_scalar_context(item.get("context"))
+    except TriggerError as exc:
+        raise TriggerError(where + exc.message) from None
+    if item.get("title") is not None and not str(item["title"]).strip():
+        raise TriggerError(where + "title must not be empty")
+    if item.get("type") in TYPES_WITHOUT_FILTER and item.get("filter_str"):
+        raise TriggerError(where + "filter_str is only valid for event triggers; %s triggers are one per template per app" % item["type"])
+
+
+def check_item(item, where):
+    """Checks of a trigger addressed by its key that need no API call (``where`` prefixes every message)."""
+    check_values(item, where)
+    trigger_type, filter_str = item.get("type"), item.get("filter_str")
+    if not trigger_type or (item.get("template_id") is None and not item.get("template")):
+        raise TriggerError(where + "a trigger is addressed by its key: type and template_id (or template) are required")
+    if item.get("template") is not None and not str(item["template"]).strip():
+        raise TriggerError(where + "template must not be empty; give a template's name, or template_id")
+    if trigger_type == "event" and not str(filter_str or "").strip():
+        raise TriggerError(where + "filter_str is required when type=event (event triggers are told apart by filter_str)")
+
+
+def item_problems(index, raw):
+    """``(item, problems)``: one item normalised (all fields, defaults filled), and what is wrong with it."""
+    name = "triggers[%d]" % index
+    try:
+        given = to_dict(raw)
+    except ValueError:
+        return None, ["%s must be a dict of a trigger's options (type, template_id, title, ...), got %s" % (name, kind_of(raw))]
+    problems = []
+    if not given.keys() <= ITEM_FIELDS.keys():
+        unknown = sorted(str(key) for key in given if key not in ITEM_FIELDS)
+        problems.append("%s: unknown option%s %s; allowed: %s" % (name, "s" if len(unknown) > 1 else "", ", ".join(unknown), ", ".join(ITEM_FIELDS)))
+    item = {}
+    for field, (kind, choices, default) in ITEM_FIELDS.items():
+        value = given.get(field)
+        if value is None:
+            item[field] = default
+            continue
+        try:
+            if type(value) is not _TYPES[kind]:  # the common case costs one comparison
+                value = convert(kind, value)
+        except ValueError:
+            shown = quoted(value) if kind == "bool" or choices else kind_of(value)
+            problems.append("%s.%s must be %s, got %s" % (name, field, _KIND_TEXT[kind], shown))
+            item[field] = None
+            continue
+        if choices and value not in choices:
+            problems.append("%s.%s must be one of %s; got %s" % (name, field, ", ".join(choices), quoted(value)))
+        item[field] = value
+    if item["template"] is not None and item["template_id"] is not None:
+        problems.append("%s: template and template_id are mutually exclusive; give one" % name)
+    if given.get("type") is None:
+        problems.append("%s.type is required (one of %s)" % (name, ", ".join(TYPES)))
+    if given.get("template") is None and given.get("template_id") is None:
+        problems.append("%s: template_id or template is required (the trigger's postback template)" % name)
+    if not problems:
+        try:
+            check_item(item, "")
+        except TriggerError as exc:
+            problems.append(item_where(index, item) + exc.message)  # named only when needed: cheaper
+    return item, problems
+
+
+def validate_items(raw):
+    """The items of ``triggers``, normalised (a ``ValidItems``); a TriggerError lists every problem of every item."""
+    if isinstance(raw, ValidItems):
+        return raw
+    if not isinstance(raw, (list, tuple)):
+        raise TriggerError("triggers must be a list of triggers (one dict of options per trigger), got %s" % kind_of(raw))
+    items, problems = ValidItems(), []
+    for index, given in enumerate(raw):
+        item, found = item_problems(index, given)
+        items.append(item)
+        problems.extend(found)
+    if problems:
+        raise TriggerError("; ".join(problems))
+    return items
