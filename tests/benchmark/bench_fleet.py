@@ -183,6 +183,7 @@ def run_phase(emu, label, commands, env, hosts, rate, burst):
     emu.rate_limit(rate, burst)  # counters at 0, bucket full (the API was idle between phases)
     emu.clear_log()
     started = time.monotonic()
+    started_epoch = time.time()
     procs = []
     for command in commands:
         out = tempfile.TemporaryFile(mode="w+")
@@ -216,13 +217,17 @@ def run_phase(emu, label, commands, env, hosts, rate, burst):
     changed = sum(1 for h in hosts if h in recap and int(recap[h].group(3)))
     flat = " ".join(text.split())
     waits = [(int(m.group(1) or 1), float(m.group(2))) for m in WAITED.finditer(flat)]
-    log_429 = sum(1 for entry in emu.log if entry.get("rate_limited"))
+    log = emu.log
+    log_429 = sum(1 for entry in log if entry.get("rate_limited"))
+    times = [entry["time"] - started_epoch for entry in log if not entry.get("rate_limited")]
     return {
         "label": label,
         "wall": wall,
         "served": counters["served"],
         "limited": counters["limited"],
         "log_429": log_429,
+        "first": min(times) if times else 0.0,
+        "last": max(times) if times else 0.0,
         "waited": sum(w for _, w in waits),
         "tasks_waited": len(waits),
         "failed": failed,
@@ -239,6 +244,11 @@ def report(phase, rate, hosts, duplicates=None, differing=None):
     print(
         "%-10s wall %6.1f s  floor %6.1f s (%d served / %g rps)  wall/floor %5.2f  429s %d  (tasks report %.0f s waiting them out)"
         % (phase["label"], phase["wall"], floor, phase["served"], rate, phase["ratio"], phase["limited"], phase["waited"])
+    )
+    span = phase["last"] - phase["first"]
+    print(
+        "           requests served from +%.1f s to +%.1f s of the phase (%.2f rps while the API was in use)"
+        % (phase["first"], phase["last"], (phase["served"] - 1) / span if span > 0 else 0.0)
     )
     line = "           hosts failed %d of %d, changed %d" % (phase["failed"], len(hosts), phase["changed"])
     if duplicates is not None:

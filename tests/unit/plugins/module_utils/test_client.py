@@ -733,11 +733,11 @@ def test_post_429_bounded_by_the_time_budget(rsps, harness):
     rsps.post(POSTBACKS, status=429, headers={'Retry-After': '1'}, json=envelope(success=False, errors=['Too many requests']))
     with pytest.raises(KochavaRateLimitError) as info:
         client.create_trigger({})
-    # waits 1 + 0.5 * 1, 1 + 0.5 * 2; the third (1 + 0.5 * 4) would make 6.5 s of a 5 s budget
+    # waits 1 + 0.5 * 1, 1 + 0.5 * 2; the third (1 + 0.5 * 2: the spread stops at 2 s) would make 5.5 s of a 5 s budget
     assert harness.sleeps == [1.5, 2.0]
     assert str(info.value) == (
         'POST /postbacks failed: HTTP 429 Too Many Requests: still rate limited after 3 HTTP 429 answers in this task '
-        '(the last with Retry-After 1 s); waited 3.5 s in all, and the next wait (3 s) would pass the rate_limit_wait budget of 5 s '
+        '(the last with Retry-After 1 s); waited 3.5 s in all, and the next wait (2 s) would pass the rate_limit_wait budget of 5 s '
         '(raise rate_limit_wait, or set max_requests_per_second to pace the forks of this controller) (server said: Too many requests)'
     )
     assert (info.value.method, info.value.path, info.value.status, info.value.errors) == ('POST', '/postbacks', 429, ['Too many requests'])

@@ -49,11 +49,11 @@ def test_429s_do_not_consume_max_retries(rsps):
     for status in (429, 429, 429, 503, 429, 200):
         rsps.get(LIST, status=status, headers=SLOW_DOWN if status == 429 else {}, json=OK)
     assert client.list_triggers(17) == []
-    # 1 + 0.5 * 1, 1 + 0.5 * 2, 1 + 0.5 * 4; the 503: backoff 0.5 * 1; the streak of 429s starts again
-    assert sleeps == [1.5, 2.0, 3.0, 0.5, 1.5]
+    # 1 + 0.5 * 1, 1 + 0.5 * 2, 1 + 0.5 * 2 (the spread stops at 2 s); the 503: backoff 0.5 * 1; the streak of 429s starts again
+    assert sleeps == [1.5, 2.0, 2.0, 0.5, 1.5]
     assert client.retry.rate_limited == 4
     assert client.retry.summary() == (
-        'GET /apps/17/postbacks: 4 waits of 8 s in all after HTTP 429, retried once after HTTP 503; rate limited 4 times, waited 8 s in all'
+        'GET /apps/17/postbacks: 4 waits of 7 s in all after HTTP 429, retried once after HTTP 503; rate limited 4 times, waited 7 s in all'
     )
 
 
@@ -161,7 +161,7 @@ def test_a_429_post_is_resent_never_reread_nor_adopted(emu):
     ]  # max_retries=0 does not stop it, and no re-read: the refused POSTs created nothing
     assert result["changed"] is True and result["notes"] == []
     assert len(emu.triggers(APP)) == 1
-    assert sleeps == [1.5, 2.0, 3.0]
+    assert sleeps == [1.5, 2.0, 2.0]
 
 
 def test_a_post_past_the_budget_fails_with_the_plan_and_without_a_reread(emu):
