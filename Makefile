@@ -33,7 +33,7 @@ export STEP_TIMES := $(CURDIR)/.build/step-times/$(STEP_START)-$(shell echo $$PP
 endif
 endif
 
-.PHONY: help venv collection demo test test-all test-steps test-py bench bench-full soak clean
+.PHONY: help venv collection demo test test-all test-steps test-py bench bench-full bench-fleet soak clean
 
 # `make help` is generated from the `## ` comment after each target, in this file
 # and tools/tools.mk, so it lists every target; tests/tooling/test_make_help.py
@@ -64,6 +64,10 @@ test-py: venv collection ## pytest: unit, emulator, playbook, examples, independ
 bench: venv collection ## benchmarks: converged kochava_trigger vs uri, and the 1,000-trigger scale case (50-task loop sample)
 	$(VBIN)/python tests/benchmark/bench_trigger.py
 	$(VBIN)/python tests/benchmark/bench_scale.py
+
+# BENCH_APPS=N changes the number of apps (default 30).
+bench-fleet: venv collection ## fleet benchmark: 30 apps x 4 triggers, forks 20, 3 concurrent slices, under an API limit of 4 requests/s
+	$(VBIN)/python tests/benchmark/bench_fleet.py
 
 bench-full: venv collection ## the scale benchmark with the whole 1,000-task kochava_trigger loop (long)
 	$(VBIN)/python tests/benchmark/bench_scale.py --full
