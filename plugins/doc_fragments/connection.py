@@ -49,7 +49,7 @@ options:
     description:
       - Seconds a task may spend in all waiting out HTTP 429 (rate limited) answers before it fails.
       - After a 429 a request, a POST included (the API refused it, so nothing was created), is sent again after
-        C(Retry-After) plus a random spread of up to 1, 2, 4, ... 30 seconds as 429s follow each other,
+        C(Retry-After) plus a random spread of up to 1 second, then up to 2 seconds as 429s follow each other,
         so that forks refused in the same second do not come back in the same second.
         A 429 without C(Retry-After) waits as if it said 1 second.
       - When the next wait would pass this budget, the task fails with a message giving the time waited, the number of 429 answers
