@@ -76,10 +76,10 @@ def quoted(value):
 
 
 def to_dict(value):
-    """A dict, or a string holding one (JSON or a Python literal), as Ansible reads a dict option; else ValueError."""
+    """A dict, or a string holding one (JSON, a Python literal, or ``k1=v1, k2=v2``), as Ansible reads a dict option; else ValueError."""
     if isinstance(value, dict):
         return dict(value)
-    if isinstance(value, str) and value.lstrip().startswith("{"):
+    if isinstance(value, str) and value.startswith("{"):
         for parse in (json.loads, ast.literal_eval):
             try:
                 parsed = parse(value)
@@ -87,7 +87,33 @@ def to_dict(value):
                 continue
             if isinstance(parsed, dict):
                 return parsed
+    elif isinstance(value, str) and "=" in value:
+        fields = _key_value_fields(value.strip())
+        if all("=" in field for field in fields):
+            return dict(field.split("=", 1) for field in fields)
     raise ValueError(kind_of(value))
+
+
+def _key_value_fields(text):
+    """``k1=v1, k2="v 2"`` -> ['k1=v1', 'k2=v 2']: Ansible's splitting (quotes, backslash escapes)."""
+    fields, field, quote, escaped = [], [], None, False
+    for char in text:
+        if escaped:
+            field.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif quote is None and char in "'\"":
+            quote = char
+        elif char == quote:
+            quote = None
+        elif quote is None and char in ", ":
+            fields.append("".join(field))
+            field = []
+        else:
+            field.append(char)
+    fields.append("".join(field))
+    return [field for field in fields if field]
 
 
 def convert(kind, value):

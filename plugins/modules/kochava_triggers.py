@@ -52,6 +52,9 @@ options:
       - The triggers the app must have (or must not have, with O(triggers[].state=absent)). May be empty.
       - Each item takes the options of the same names of M(kochava.publisher.kochava_trigger); see there for details.
       - Two items with the same key are an error.
+      - The module checks every item before any API call, with the conversions Ansible makes for typed options (V(yes)/V(no) for
+        booleans, numeric strings for O(triggers[].template_id)). It reports every bad item in one message, each problem naming
+        the item and the field (for example C(triggers[2].active must be a boolean)), and never quotes a context value.
     type: list
     elements: dict
     required: true

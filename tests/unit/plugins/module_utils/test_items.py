@@ -15,6 +15,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._items import (
     ValidItems,
     check_item,
     check_values,
+    to_dict,
     validate_items,
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
@@ -90,6 +91,24 @@ def test_dicts_from_json_or_literal_strings():
     assert items[1]["context"] == {"cpi_mostback_url": URL, "deferred_for": 0}
 
 
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": 1}', "{'a': 1}", "a=1, b=2", "a=1 b=2", "url=%s?x=1&y=2" % URL, 'a="x, y" b=\'p q\'', "a=x\\ y", "a==", "{a", "a=1, b", "plain", "", "=1"],
+)
+def test_dict_strings_are_read_as_ansible_reads_them(text):
+    from ansible.module_utils.common.validation import check_type_dict
+
+    try:
+        expected = check_type_dict(text)
+    except TypeError:
+        expected = None
+    try:
+        found = to_dict(text)
+    except ValueError:
+        found = None
+    assert found == expected
+
+
 def test_an_empty_list_is_valid_and_valid_items_are_not_checked_twice():
     assert validate_items([]) == [] and validate_items(()) == []
     items = validate_items([item()])
@@ -127,7 +146,8 @@ def test_triggers_not_a_list(triggers, kind):
         ({"title": ["a", "b"]}, "triggers[0].title must be a string, got a list"),
         ({"filter_str": {"a": 1}}, "triggers[0].filter_str must be a string, got a dict"),
         ({"context": ["cpi_mostback_url"]}, "triggers[0].context must be a dict of input id: value, got a list"),
-        ({"context": "cpi_mostback_url=" + URL}, "triggers[0].context must be a dict of input id: value, got a string"),
+        ({"context": "cpi_mostback_url"}, "triggers[0].context must be a dict of input id: value, got a string"),
+        ({"context": "a=1, b"}, "triggers[0].context must be a dict of input id: value, got a string"),
         ({"type": "Install"}, "triggers[0].type must be one of install, event, click; got 'Install'"),
         ({"type": 3}, "triggers[0].type must be one of install, event, click; got '3'"),
         ({"type": ["install"]}, "triggers[0].type must be a string, got a list"),
