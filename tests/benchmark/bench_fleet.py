@@ -247,7 +247,8 @@ def report(phase, rate, hosts, duplicates=None, differing=None):
     )
     span = phase["last"] - phase["first"]
     print(
-        "           requests served from +%.1f s to +%.1f s of the phase (%.2f rps while the API was in use)"
+        "           requests served from +%.1f s to +%.1f s of the phase: %.2f rps while the API was in use; "
+        "before the first, the controller started (ansible-playbook, forks, module start-up)"
         % (phase["first"], phase["last"], (phase["served"] - 1) / span if span > 0 else 0.0)
     )
     line = "           hosts failed %d of %d, changed %d" % (phase["failed"], len(hosts), phase["changed"])
@@ -314,7 +315,10 @@ def main():
 
     converged_ratio = converged["wall"] / noop["wall"]
     print()
-    print("converged / no-op: %.2f (goal <= %.1f)" % (converged_ratio, GOAL_CONVERGED))
+    print(
+        "converged / no-op: %.2f (goal <= %.1f); converged - no-op = %.1f s, beside the re-run's floor of %.1f s (%d list reads / %g rps)"
+        % (converged_ratio, GOAL_CONVERGED, converged["wall"] - noop["wall"], converged["floor"], converged["served"], args.rate)
+    )
     goals = [
         ("0 hosts failed, 0 duplicates, every app equal to its declaration", not problems),
         ("create wall/floor %.2f <= %.1f" % (create["ratio"], GOAL_RATE_BOUND), create["ratio"] <= GOAL_RATE_BOUND),
