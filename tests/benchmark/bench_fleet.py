@@ -316,7 +316,7 @@ def main():
     converged_ratio = converged["wall"] / noop["wall"]
     print()
     print(
-        "converged / no-op: %.2f (goal <= %.1f); converged - no-op = %.1f s, beside the re-run's floor of %.1f s (%d list reads / %g rps)"
+        "converged / no-op: %.2f (goal <= %.1f); converged - no-op = %.1f s, beside the re-run's floor of %.1f s (%d requests / %g rps)"
         % (converged_ratio, GOAL_CONVERGED, converged["wall"] - noop["wall"], converged["floor"], converged["served"], args.rate)
     )
     goals = [
