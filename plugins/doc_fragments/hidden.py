@@ -45,6 +45,7 @@ options:
     default: []
 notes:
   - Hidden values are masked by the modules themselves in everything they return, the echoed task arguments included,
-    so they are not Ansible C(no_log) values (only the API key is). In a loop over declarations, set C(loop_control.label)
-    so Ansible does not print the loop item itself; see the guide's "Several apps".
+    so they are not Ansible C(no_log) values (only the API key is). Ansible itself prints a loop's item (as its label, and
+    in each item's result from C(-v) on), so loop over app ids and look each app's declaration up inside the task,
+    never loop over the declarations; see the guide's "Several apps".
 """
