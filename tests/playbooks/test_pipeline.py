@@ -5,6 +5,7 @@ plan on every failure. Assertions read the emulator's state and request log."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import requests
@@ -108,7 +109,7 @@ def test_an_apply_with_the_reviewed_plan_dict(runner, emu):
     converge(runner, emu)
     wanted = args(declared() + [{"type": "click", "template_id": TEMPLATE, "title": "Click", "context": {"cpi_mostback_url": URL + "/click"}}])
     reviewed = runner.run(SET, wanted, check=True)
-    assert reviewed["plan"]["create"][0]["values"]["context"]["cpi_mostback_url"] == "********"
+    assert re.fullmatch(r"\*{8}~[0-9a-f]{4}", reviewed["plan"]["create"][0]["values"]["context"]["cpi_mostback_url"])  # masked, fingerprinted
     applied = runner.run(SET, dict(wanted, expected_plan=reviewed["plan"]))
     assert applied["failed"] is False
     assert writes(emu) == [("POST", "/postbacks")]
