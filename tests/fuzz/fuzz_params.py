@@ -26,11 +26,12 @@ MASK = "********"
 
 CONNECTION = ("api_key", "api_url", "validate_certs", "timeout", "max_retries", "rate_limit_wait", "max_requests_per_second")
 TRIGGER_FIELDS = ("type", "template_id", "template", "filter_str", "title", "active", "context", "purge_context", "allow_unknown_context", "state")
+HIDDEN = ("hidden_context_keys", "hidden_url_params")  # every module takes them (a group default never breaks a task)
 SPEC = {
-    "kochava_trigger": set(CONNECTION + TRIGGER_FIELDS + ("app_id", "id", "hidden_context_keys")),
-    "kochava_triggers": set(CONNECTION + ("app_id", "triggers", "purge", "max_deletes", "hidden_context_keys")),
-    "kochava_trigger_info": set(CONNECTION + ("app_id", "id", "type", "template_id", "filter_str", "active", "hidden_context_keys")),
-    "kochava_template_info": set(CONNECTION + ("app_id", "template_id", "name", "pending")),
+    "kochava_trigger": set(CONNECTION + HIDDEN + TRIGGER_FIELDS + ("app_id", "id")),
+    "kochava_triggers": set(CONNECTION + HIDDEN + ("app_id", "triggers", "purge", "max_deletes")),
+    "kochava_trigger_info": set(CONNECTION + HIDDEN + ("app_id", "id", "type", "template_id", "filter_str", "active")),
+    "kochava_template_info": set(CONNECTION + HIDDEN + ("app_id", "template_id", "name", "pending")),
 }
 INT_OPTIONS = {
     "kochava_trigger": ("app_id", "id", "template_id", "max_retries"),
