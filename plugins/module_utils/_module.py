@@ -179,15 +179,15 @@ class KochavaModule(AnsibleModule):
     def _flush_client_notes(self, notes=()):
         """API warnings, the engine's recoveries, and one warning that says what was retried and why."""
         for note in notes:
-            self.warn(redact("Kochava API: %s" % note, self.secrets))
+            self.warn(self.hidden.url(redact("Kochava API: %s" % note, self.secrets)))
         if self.client is None:
             return
         for warning in self.client.warnings:
-            self.warn(redact("Kochava API: %s" % warning, self.secrets))
+            self.warn(self.hidden.url(redact("Kochava API: %s" % warning, self.secrets)))
         del self.client.warnings[:]  # the client appends to this very list
         retried = self.client.retry.summary()
         if retried:
-            self.warn(redact("Kochava API calls were retried: %s" % retried, self.secrets))
+            self.warn(self.hidden.url(redact("Kochava API calls were retried: %s" % retried, self.secrets)))
         del self.client.retry.events[:]
 
     def exit_result(self, **result):
