@@ -274,3 +274,21 @@ def test_check_values_of_a_trigger_addressed_by_id(fields, message):
 
 def test_check_values_needs_no_key():
     assert check_values({"type": None, "template_id": None, "title": "T", "context": {"cpi_mostback_url": URL}}) is None
+
+
+# --------------------------------------------------------------------------
+# The documented suboptions are what _items.py takes
+# --------------------------------------------------------------------------
+def test_the_documented_suboptions_match_the_fields():
+    # ansible-core no longer validates the items, so validate-modules no longer compares the
+    # documented suboptions with an argument spec: this test does, field by field.
+    import yaml
+
+    from ansible_collections.kochava.publisher.plugins.modules import kochava_triggers
+
+    documented = yaml.safe_load(kochava_triggers.DOCUMENTATION)["options"]["triggers"]["suboptions"]
+    assert sorted(documented) == sorted(ITEM_FIELDS)
+    for name, (kind, choices, default) in ITEM_FIELDS.items():
+        doc = documented[name]
+        assert (doc["type"], doc.get("choices"), doc.get("default")) == (kind, list(choices) if choices else None, default), name
+    assert documented["type"].get("required") is True
