@@ -61,6 +61,7 @@ GOAL_RATE_BOUND = 1.2  # create and slices: wall time <= 1.2 x floor
 GOAL_CONVERGED = 1.3  # converged re-run <= 1.3 x the no-op run
 
 RECAP = re.compile(r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
+RECAP_HOSTS = re.compile(r"^(\S+)\s+:\s+ok=", re.M)
 WAITED = re.compile(r"rate limited (?:once|(\d+) times), waited ([\d.]+) s in all")
 
 
@@ -256,7 +257,13 @@ def report(phase, rate, hosts, duplicates=None, differing=None):
         line += ", duplicates %d, apps equal to their declaration %d of %d" % (duplicates, len(hosts) - differing, len(hosts))
     print(line, flush=True)
     if phase["failed"]:
-        print("           --- output tail of a failed phase ---\n" + phase["output"][-3000:])
+        missing = [h for h in hosts if h not in RECAP_HOSTS.findall(phase["output"])]
+        errors = [line for line in phase["output"].splitlines() if line.startswith(("fatal:", "failed:", "[ERROR]", "ERROR!"))]
+        print("           hosts missing from the recap: %s" % (", ".join(missing) or "none"))
+        print("           --- the failures (at most 20 lines of 2,000 characters) ---")
+        for error in errors[:20]:
+            print("           " + error[:2000])
+        print("           --- output tail ---\n" + phase["output"][-2000:], flush=True)
 
 
 def main():
