@@ -41,7 +41,6 @@ ITEM_FIELDS = dict(
 )
 _TRUE = frozenset(("y", "yes", "on", "1", "true", "t"))  # Ansible's boolean words
 _FALSE = frozenset(("n", "no", "off", "0", "false", "f"))
-_TYPES = dict(str=str, int=int, bool=bool, dict=dict)
 _KIND_TEXT = dict(str="a string", int="an integer", bool="a boolean (true/false, yes/no, 1/0)", dict="a dict of input id: value")
 
 
@@ -116,31 +115,41 @@ def _key_value_fields(text):
     return [field for field in fields if field]
 
 
-def convert(kind, value):
-    """``value`` as ``kind`` (Ansible's conversions); ValueError when it is not one."""
-    if kind == "str":
-        if isinstance(value, (str, int, float)):  # bool is an int: True -> 'True', as Ansible does
-            return value if isinstance(value, str) else str(value)
-    elif kind == "int":
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, (str, float)):
-            try:
-                number = decimal.Decimal(value.strip() if isinstance(value, str) else value)
-                if number.is_finite() and number == int(number):
-                    return int(number)
-            except (decimal.DecimalException, ValueError, OverflowError):
-                pass
-    elif kind == "bool":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, (int, float)) and value in (0, 1):
-            return bool(value)
-        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
-    elif kind == "dict":
-        return to_dict(value)
+def to_str(value):
+    """A str from a str or a number (a bool gives 'True', as Ansible does); else ValueError."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
     raise ValueError(kind_of(value))
+
+
+def to_int(value):
+    """An int from an int (not a bool), a whole float, or a numeric string; else ValueError."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, (str, float)):
+        try:
+            number = decimal.Decimal(value.strip() if isinstance(value, str) else value)
+            if number.is_finite() and number == int(number):
+                return int(number)
+        except (decimal.DecimalException, ValueError, OverflowError):
+            pass
+    raise ValueError(kind_of(value))
+
+
+def to_bool(value):
+    """A bool from a bool, 0/1, or one of Ansible's boolean words (any case); else ValueError."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ValueError(kind_of(value))
+
+
+CONVERT = dict(str=to_str, int=to_int, bool=to_bool, dict=to_dict)
 
 
 def item_where(index, item):
@@ -192,8 +201,7 @@ def item_problems(index, raw):
             item[field] = default
             continue
         try:
-            if type(value) is not _TYPES[kind]:  # the common case costs one comparison
-                value = convert(kind, value)
+            value = CONVERT[kind](value)
         except ValueError:
             shown = quoted(value) if kind == "bool" or choices else kind_of(value)
             problems.append("%s.%s must be %s, got %s" % (name, field, _KIND_TEXT[kind], shown))

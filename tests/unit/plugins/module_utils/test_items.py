@@ -76,7 +76,7 @@ def test_booleans_as_ansible_reads_them(word, value):
 @pytest.mark.parametrize("given", [TEMPLATE, str(TEMPLATE), " %d " % TEMPLATE, float(TEMPLATE), "%d.0" % TEMPLATE, "+%d" % TEMPLATE])
 def test_template_id_from_numeric_strings_and_whole_numbers(given):
     (normal,) = validate_items([item(template_id=given)])
-    assert normal["template_id"] == TEMPLATE and type(normal["template_id"]) is int
+    assert normal["template_id"] == TEMPLATE and not isinstance(normal["template_id"], bool) and isinstance(normal["template_id"], int)
 
 
 def test_strings_from_scalars():
