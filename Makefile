@@ -81,7 +81,7 @@ soak: venv collection ## full fault soak (1,000 runs) and 2,000-example state ma
 # the matrix (what CI runs: `make test test-all`). What runs where, and why the
 # split leaves no core-version risk untested: tests/README.md.
 # The table's steps: TEST_STEPS here, TOOLS_STEPS and MATRIX_STEPS in tools/tools.mk.
-TEST_STEPS = venv test-py $(TOOLS_STEP_NAMES)
+TEST_STEPS = test-py $(TOOLS_STEP_NAMES)
 
 test-steps: test-py tools-test ## the steps of `make test` without the table (pytest, then TOOLS_STEPS)
 

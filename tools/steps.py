@@ -6,7 +6,8 @@ Runs the command (a sub-make with --keep-going, so every step whose
 prerequisites built runs), then prints a table of the steps recorded in the
 file named by STEP_TIMES (tools/step.sh appends one line per step:
 NAME, seconds, pass|fail), in the order they ended. A step of --steps that left
-no line did not run (a prerequisite failed) and is listed as such.
+no line did not run (a prerequisite failed) and is listed as such; steps that
+may be up to date (venv builds) are left out of --steps and listed when they ran.
 
 Exit status: 1 when the command failed or any step recorded in STEP_TIMES
 failed, else 0. With --defer it is 0 either way: a later goal of the same make
