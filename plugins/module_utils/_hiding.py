@@ -61,6 +61,7 @@ class Hider:
         self.secret = secret or None
         self.everything = everything
         self._url_re = _url_param_re(self.url_params)
+        self._masks = {}
 
     def __bool__(self):
         return bool(self.keys or self.url_params or self.everything)
@@ -76,7 +77,10 @@ class Hider:
         """The mask shown for the (non-empty) hidden text ``text``."""
         if self.secret is None:
             return MASK
-        return "%s~%s" % (MASK, fingerprint(text, self.secret))
+        shown = self._masks.get(text)
+        if shown is None:  # a value read and declared alike is fingerprinted once
+            shown = self._masks[text] = "%s~%s" % (MASK, fingerprint(text, self.secret))
+        return shown
 
     def value(self, key, value):
         """``value`` of context key ``key`` as shown: masked whole, its hidden URL parameters masked, or as it is."""
@@ -108,8 +112,9 @@ class Hider:
             return found
         for key, value in context.items():
             if key in self:
-                if canonical(value) != "":
-                    found.update((str(value), canonical(value)))
+                text = canonical(value)
+                if text != "":
+                    found.update((str(value), text))
             elif self._url_re is not None and isinstance(value, str):
                 found.update(m.group(2) for m in self._url_re.finditer(value) if m.group(2))
         return found
