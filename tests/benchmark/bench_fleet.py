@@ -9,8 +9,9 @@ above it, as a SaaS API). Phases:
 
   1. create: every app's 4 triggers are created (kochava_triggers, purge);
   2. converged: the same run again (nothing to change), beside the same
-     inventory running a no-op module (ansible.builtin.ping, same forks):
-     this phase is bounded by the controller, not by the rate;
+     inventory running a no-op module (ansible.builtin.ping, same forks),
+     and the re-run once more with the API's limit off and no pacing: this
+     phase is bounded by the controller, not by the rate;
   3. slices: a title change on one trigger of every app, run as --slices 3
      concurrent ansible-playbook processes, each with --limit to one slice of
      the inventory (as AWX job slicing runs a job).
@@ -156,8 +157,10 @@ def write_playbooks(workdir, pace):
         "gather_facts": False,
         "tasks": [{"name": "No-op", "ansible.builtin.ping": {}}],
     }
+    unpaced = dict(triggers)
+    unpaced.pop("module_defaults", None)
     paths = {}
-    for name, play in (("site.yml", triggers), ("noop.yml", noop)):
+    for name, play in (("site.yml", triggers), ("unpaced.yml", unpaced), ("noop.yml", noop)):
         paths[name] = os.path.join(workdir, name)
         with open(paths[name], "w") as handle:
             yaml.safe_dump([play], handle, sort_keys=False)
@@ -181,7 +184,7 @@ def ansible_env(emu):
 
 def run_phase(emu, label, commands, env, hosts, rate, burst):
     """Run ``commands`` at once (one ansible-playbook each); returns the phase's figures."""
-    emu.rate_limit(rate, burst)  # counters at 0, bucket full (the API was idle between phases)
+    emu.rate_limit(rate, burst)  # counters at 0, bucket full (the API was idle between phases); rate None: no limit
     emu.clear_log()
     started = time.monotonic()
     started_epoch = time.time()
@@ -313,6 +316,16 @@ def main():
         print("no-op ...", flush=True)
         noop = run_phase(emu, "no-op", [base + [books["noop.yml"]]], env, hosts, args.rate, args.burst)
         print("%-10s wall %6.1f s  (ansible.builtin.ping, same inventory and forks; hosts failed %d)" % ("no-op", noop["wall"], noop["failed"]), flush=True)
+        print("unlimited ...", flush=True)
+        unlimited = run_phase(emu, "unlimited", [base + [books["unpaced.yml"]]], env, hosts, None, None)
+        duplicates, differing = check_state(emu, apps, 1)
+        if unlimited["failed"] or duplicates or differing:
+            problems.append("unlimited: %d hosts failed, %d duplicates, %d apps differ" % (unlimited["failed"], duplicates, differing))
+        print(
+            "%-10s wall %6.1f s  (the converged re-run again with the API's limit off and no pacing: what the controller alone costs; "
+            "%d requests, hosts failed %d)" % ("unlimited", unlimited["wall"], unlimited["served"], unlimited["failed"]),
+            flush=True,
+        )
         write_inventory(workdir, apps, args.slices, version=2)
         slices = phase(
             "slices",
@@ -325,6 +338,10 @@ def main():
     print(
         "converged / no-op: %.2f (goal <= %.1f); converged - no-op = %.1f s, beside the re-run's floor of %.1f s (%d requests / %g rps)"
         % (converged_ratio, GOAL_CONVERGED, converged["wall"] - noop["wall"], converged["floor"], converged["served"], args.rate)
+    )
+    print(
+        "converged with no limit / no-op: %.2f (the module's own cost against ansible.builtin.ping's; the rate adds %+.1f s)"
+        % (unlimited["wall"] / noop["wall"], converged["wall"] - unlimited["wall"])
     )
     goals = [
         ("0 hosts failed, 0 duplicates, every app equal to its declaration", not problems),
