@@ -23,7 +23,12 @@ export PYTHONPATH := $(CURDIR)/tests/emulator
 # Every step's recipe runs through $(STEP) (tools/step.sh), which appends
 # "name, seconds, pass|fail" to STEP_TIMES: one file per top-level make, so
 # `make test test-all` prints one table of both.
-STEP        := $(CURDIR)/tools/step.sh
+# The other steps run at a lower CPU priority than .venv and test-py, the longest
+# chain (nice 5: a smaller share of a busy CPU, never none): they fill the cores
+# pytest leaves idle (its tests wait on subprocesses and sockets) instead of
+# slowing it down.
+STEP_FIRST  := $(CURDIR)/tools/step.sh
+STEP        := nice -n 5 $(STEP_FIRST)
 TEST_JOBS   ?= 3
 SUBMAKE     := $(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target
 ifneq ($(filter test test-all,$(MAKECMDGOALS)),)
@@ -43,7 +48,7 @@ help: ## list every target
 		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-20s %s\n", $$1, $$2}'
 
 $(VENV)/.stamp: tests/requirements.txt tests/constraints.txt requirements.txt
-	$(STEP) venv tools/make-venv.sh $(VENV) $(PYTHON) -r tests/requirements.txt -c tests/constraints.txt
+	$(STEP_FIRST) venv tools/make-venv.sh $(VENV) $(PYTHON) -r tests/requirements.txt -c tests/constraints.txt
 
 venv: $(VENV)/.stamp ## build .venv (ansible-core 2.19, pytest, the modules' requirements)
 
@@ -59,7 +64,7 @@ demo: venv collection ## start the API emulator and run playbooks/demo.yml again
 		$(VBIN)/ansible-playbook -i playbooks/inventory.ini playbooks/demo.yml
 
 test-py: venv collection ## pytest: unit, emulator, playbook, examples, independent-API, fuzz and bounded soak tests
-	$(STEP) test-py $(VBIN)/python -m pytest
+	$(STEP_FIRST) test-py $(VBIN)/python -m pytest
 
 bench: venv collection ## benchmarks: converged kochava_trigger vs uri, and the 1,000-trigger scale case (50-task loop sample)
 	$(VBIN)/python tests/benchmark/bench_trigger.py
