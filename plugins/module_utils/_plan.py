@@ -156,7 +156,9 @@ class Planner:
         if item.get("active") is not None:
             payload["active"] = bool(item["active"])
         planned = action("create", key, index, item, None, payload=payload)
-        planned["after"] = predict_created(payload, template)
+        # kept apart from "after" (which the applier replaces with the trigger read back), so the
+        # plan shows one prediction in check mode and in the real run
+        planned["after"] = planned["predicted"] = predict_created(payload, template)
         return planned
 
     def guard(self, actions, max_deletes):

@@ -122,10 +122,13 @@ def plan_report(actions, hidden):
             entry["changes"] = dict((field, _hide_change(field, values, hidden)) for field, values in sorted(planned["changes"].items()))
         elif planned["action"] == "create":
             # the values the API will hold, so a reviewer sees (and a review compares) what is created
+            # the prediction, not the trigger read back: a check run and the real run show one plan
+            # (an empty value is no value, as the digest counts it)
+            predicted = planned.get("predicted") or trigger
             entry["values"] = {
-                "title": trigger.get("title"),
-                "active": bool(trigger.get("active")),
-                "context": held_context(trigger.get("context"), hidden),
+                "title": predicted.get("title"),
+                "active": bool(predicted.get("active")),
+                "context": dict((k, v) for k, v in held_context(predicted.get("context"), hidden).items() if v != ""),
             }
         report[planned["action"]].append(entry)
     return report

@@ -136,8 +136,9 @@ def plan_ids(result, kind):
 
 def plan_without(plan, create_ids=True):
     """The plan minus what only the real run can know: ``applied``, and the ids of creates."""
-    stripped = {}
-    for kind, entries in plan.items():
+    stripped = {"digest": plan.get("digest")}
+    for kind in ("create", "update", "delete", "unchanged"):
+        entries = plan[kind]
         stripped[kind] = []
         for entry in entries:
             entry = dict(entry)
@@ -332,7 +333,8 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(runner, emu, profil
     assert writes(emu) == []
     assert emu.triggers(APP) == before
     assert predicted["changed"] is True
-    assert all(e["applied"] is False for entries in predicted["plan"].values() for e in entries)
+    assert all(e["applied"] is False for kind in ("create", "update", "delete", "unchanged") for e in predicted["plan"][kind])
+    assert predicted["plan"]["digest"] == predicted["plan_digest"]
     assert [e["id"] for e in predicted["plan"]["create"]] == [None, None]
     assert [t["id"] for t in predicted["triggers"]].count(None) == 2
 
@@ -340,6 +342,7 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(runner, emu, profil
     assert_ok(real)
     assert [(len(real["plan"][k]), len(predicted["plan"][k])) for k in ("create", "update", "delete", "unchanged")] == [(2, 2), (1, 1), (1, 1), (1, 1)]
     assert plan_without(predicted["plan"]) == plan_without(real["plan"])
+    assert real["plan_digest"] == predicted["plan_digest"]  # the same writes, one digest
     assert all(e["applied"] for k in ("create", "update", "delete") for e in real["plan"][k])
     assert without_identity(predicted["triggers"]) == without_identity(real["triggers"])
     assert diff_by_meaning(predicted["diff"]) == diff_by_meaning(real["diff"])
