@@ -150,7 +150,11 @@ def test_plan_report_entries_and_masked_changes():
                 "id": None,
                 "title": "Buy",
                 "applied": False,
-                "values": {"title": "Buy", "active": bool(secret_trigger().get("active")), "context": dict(sorted((k, v) for k, v in MASKED_CONTEXT.items() if v != ""))},
+                "values": {
+                    "title": "Buy",
+                    "active": bool(secret_trigger().get("active")),
+                    "context": dict(sorted((k, v) for k, v in MASKED_CONTEXT.items() if v != "")),
+                },
             }
         ],
         "update": [
