@@ -193,10 +193,10 @@ def run_phase(emu, label, commands, env, hosts, rate, burst):
         out = tempfile.TemporaryFile(mode="w+")
         procs.append((subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, text=True), out))
     last_note = started
-    while any(proc.poll() is None for proc, _ in procs):
+    while any(proc.poll() is None for proc, _out in procs):
         now = time.monotonic()
         if now - started > PHASE_TIMEOUT:
-            for proc, _ in procs:
+            for proc, _out in procs:
                 if proc.poll() is None:
                     proc.kill()
             print("  %s: killed after %d s" % (label, PHASE_TIMEOUT), flush=True)
@@ -206,7 +206,7 @@ def run_phase(emu, label, commands, env, hosts, rate, burst):
             print("  %s: %3.0f s, %d requests served, %d answered 429 ..." % (label, now - started, counters["served"], counters["limited"]), flush=True)
             last_note = now
         time.sleep(0.2)
-    for proc, _ in procs:
+    for proc, _out in procs:
         proc.wait()
     wall = time.monotonic() - started
     emu.wait_idle()
@@ -232,11 +232,11 @@ def run_phase(emu, label, commands, env, hosts, rate, burst):
         "log_429": log_429,
         "first": min(times) if times else 0.0,
         "last": max(times) if times else 0.0,
-        "waited": sum(w for _, w in waits),
+        "waited": sum(w for _count, w in waits),
         "tasks_waited": len(waits),
         "failed": failed,
         "changed": changed,
-        "returncodes": [proc.returncode for proc, _ in procs],
+        "returncodes": [proc.returncode for proc, _out in procs],
         "output": text,
     }
 
