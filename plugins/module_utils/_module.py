@@ -149,9 +149,15 @@ class KochavaModule(AnsibleModule):
         masked by our own pass over all we return, which stays linear (ansible-core's scrubbing costs values x strings)."""
         self.secrets.update(v for v in values if v and isinstance(v, str))
 
+    def _echoed(self):
+        """The arguments as echoed: options checked here as the task gave them (as ansible-core echoes a list of dicts without suboptions)."""
+        params = getattr(self, "params", None) or {}
+        held = getattr(self, "_held", None)
+        return dict(params, **held) if held else params
+
     def _log_invocation(self):
         # AnsibleModule logs the arguments to the target's journal/syslog: with hidden values masked.
-        params, self.params = self.params, shown_params(self.params)
+        params, self.params = self.params, shown_params(self._echoed())
         try:
             super()._log_invocation()
         finally:
@@ -195,7 +201,7 @@ class KochavaModule(AnsibleModule):
         self.exit_json(**result)
 
     def exit_json(self, **kwargs):
-        kwargs.setdefault("invocation", {"module_args": shown_params(self.params)})  # the echoed task arguments, masked
+        kwargs.setdefault("invocation", {"module_args": shown_params(self._echoed())})  # the echoed task arguments, masked
         super().exit_json(**kwargs)
 
     def fail_from(self, exc, **result):
@@ -216,7 +222,7 @@ class KochavaModule(AnsibleModule):
         params = getattr(self, "params", None) or {}
         if "plan" in kwargs and isinstance(params.get("app_id"), int):
             kwargs.setdefault("app_id", params["app_id"])  # a pipeline ties the plan to its app
-        kwargs.setdefault("invocation", {"module_args": shown_params(params)})
+        kwargs.setdefault("invocation", {"module_args": shown_params(self._echoed())})
         super().fail_json(msg=shown_message(msg, params, getattr(self, "secrets", ())), **kwargs)
 
     def run(self, func):

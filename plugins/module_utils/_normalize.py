@@ -72,6 +72,34 @@ def _int_if_numeric(value):
         return value
 
 
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_text(value):
+    return value is None or isinstance(value, str)
+
+
+# field -> check of a value ``trigger_schema`` (_schemas.py) takes as it is
+_PLAIN_TRIGGER = (
+    ('app_id', _is_int),
+    ('template_id', _is_int),
+    ('type', lambda value: isinstance(value, str)),
+    ('title', _is_text),
+    ('filter_str', _is_text),
+    ('active', lambda value: isinstance(value, bool)),
+    ('context', lambda value: isinstance(value, dict)),
+)
+
+
+def is_plain_trigger(obj):
+    """Whether ``obj`` is a trigger object whose every field already has the type ``trigger_schema``
+    gives it, so its check would return an equal copy: the fast path of 1,000 well-formed triggers."""
+    if not isinstance(obj, dict) or not _is_int(obj.get('id')):
+        return False
+    return all(check(obj[field]) for field, check in _PLAIN_TRIGGER if field in obj)
+
+
 def normalize_trigger(obj):
     """Return the canonical form of a trigger object (a new dict).
 

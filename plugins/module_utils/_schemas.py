@@ -5,10 +5,8 @@
 
 """Shapes of the Premium Publisher API answers (voluptuous), built on first use and cached.
 
-``validate_envelope(body, kind)`` checks an answer (for ``kind`` "trigger" /
-"template" also every item of ``data``, then normalised) and returns a coerced
-copy; a mismatch raises ``SchemaError`` whose problems read like ``data[0].id: required``.
-"""
+``validate_envelope(body, kind)`` checks an answer (for ``kind`` "trigger" / "template" also every item of ``data``, then
+normalised) and returns a coerced copy; a mismatch raises ``SchemaError`` whose problems read like ``data[0].id: required``."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -17,7 +15,14 @@ __metaclass__ = type
 import functools
 import traceback
 
-from ansible_collections.kochava.publisher.plugins.module_utils._normalize import normalize_template, normalize_trigger, to_bool, to_int, type_name
+from ansible_collections.kochava.publisher.plugins.module_utils._normalize import (
+    is_plain_trigger,
+    normalize_template,
+    normalize_trigger,
+    to_bool,
+    to_int,
+    type_name,
+)
 
 try:
     import voluptuous as vol
@@ -31,11 +36,7 @@ except ImportError:
 
 
 class SchemaError(ValueError):
-    """An answer does not have the documented shape.
-
-    ``problems`` is a list of ``"<path>: <what is wrong>"`` strings; ``str()``
-    joins them. Never carries the offending values (they may be secrets).
-    """
+    """An answer not of the documented shape: ``problems`` lists ``"<path>: <what is wrong>"`` (``str()`` joins them), never values."""
 
     def __init__(self, problems):
         self.problems = list(problems)
@@ -191,8 +192,8 @@ def template_schema():
     )
 
 
-# kind -> (schema getter, normaliser) of the items of ``data``
-_ITEMS = {'trigger': (trigger_schema, normalize_trigger), 'template': (template_schema, normalize_template)}
+# kind -> (schema getter, normaliser, test of an item the schema would return as it is) of the items of ``data``
+_ITEMS = {'trigger': (trigger_schema, normalize_trigger, is_plain_trigger), 'template': (template_schema, normalize_template, lambda item: False)}
 
 
 def _format_path(path):
@@ -232,14 +233,14 @@ def validate_envelope(body, kind=None):
         raise SchemaError(problems)
     if kind is None:
         return envelope
-    schema, normalize = _ITEMS[kind]
+    schema, normalize, plain = _ITEMS[kind]
     item_schema = _object(schema())
     items, problems = [], []
     if envelope['data'] is None:
         return envelope
     for index, item in enumerate(envelope['data']):
         try:
-            items.append(normalize(item_schema(item)))
+            items.append(normalize(item if plain(item) else item_schema(item)))
         except vol.Invalid as exc:
             problems.extend(_problems(exc, ('data', index)))
     if problems:

@@ -131,6 +131,13 @@ options:
       - The checks run in this order, all before any write (the first that fails is reported, with the plan). Validation,
         then O(expected_plan), then O(expect_no_changes), then O(max_deletes).
     type: raw
+  return_triggers:
+    description:
+      - Whether the result carries RV(triggers), the app's triggers after the run.
+      - V(false) leaves it out. At a thousand triggers that list is about half of what a converged task costs (the controller
+        reads, scrubs and shows every value of a result); RV(plan) still names every trigger the items address, with its id.
+    type: bool
+    default: true
 notes:
   - B(Concurrency and lost answers.) As in M(kochava.publisher.kochava_trigger), a duplicate answer to a create adopts the existing trigger,
     and a create whose outcome is unknown is re-read before it is ever sent again, so no run leaves a duplicate.
@@ -239,7 +246,7 @@ triggers:
     - The app's triggers after the run, as the API gives them, sorted by type, template_id and filter_str.
     - In check mode, as predicted (a trigger that would be created has C(id=null)).
     - Values of O(hidden_context_keys) and of O(hidden_url_params) show the mask C(********~3f2a) (with a fingerprint).
-  returned: success
+  returned: success, unless O(return_triggers=false)
   type: list
   elements: dict
   sample:
@@ -346,6 +353,7 @@ def main():
             max_deletes=dict(type="int", default=5),
             expect_no_changes=dict(type="bool", default=False),
             expected_plan=dict(type="raw"),
+            return_triggers=dict(type="bool", default=True),
             hidden_context_keys=HIDDEN_CONTEXT_KEYS,
         ),
         supports_check_mode=True,
