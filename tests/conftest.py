@@ -31,5 +31,7 @@ def emulator_server():
 @pytest.fixture
 def emu(emulator_server):
     """The emulator reset to its seed: no triggers, empty log, no faults, default config."""
+    # a request a previous test left in flight must not land in this test's log
+    emulator_server.wait_idle()
     emulator_server.reset()
     return emulator_server

@@ -100,7 +100,7 @@ def test_dict_strings_are_read_as_ansible_reads_them(text):
 
     try:
         expected = check_type_dict(text)
-    except TypeError:
+    except (TypeError, ValueError):  # ansible-core 2.16 raises ValueError for "a=1, b"; both mean "not a dict"
         expected = None
     try:
         found = to_dict(text)
