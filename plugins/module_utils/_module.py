@@ -116,11 +116,13 @@ class KochavaModule(AnsibleModule):
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
         for name, value in self._held.items():
+            problem = None
             try:
                 self.params[name] = self.checked_here[name](value)
             except TriggerError as exc:
-                self.params[name] = value
-                self.fail_json(msg=exc.message)
+                self.params[name], problem = value, exc.message
+            if problem is not None:  # failing outside the except block: no traceback in the result
+                self.fail_json(msg=problem)
         self.hidden = hider_from(self.params)
         for context in declared_contexts(self.params):
             self.add_secrets(self.hidden.secrets(context))

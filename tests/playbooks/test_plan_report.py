@@ -248,8 +248,9 @@ def test_limit_reports_only_the_apps_run_and_a_missing_directory_only_warns(emu,
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert counts(project.report()) == {"17": [3, 0, 0, 0]}
     assert sorted(table(proc.stdout)) == ["17", "total"]
-    warning = " ".join((proc.stdout + proc.stderr).split())
-    assert re.search(r"not writing the report to %s" % re.escape(missing), warning), proc.stderr
+    # ansible wraps a warning at any blank or hyphen (2.16 splits the path itself): compare without blanks
+    warning = "".join((proc.stdout + proc.stderr).split())
+    assert "notwritingthereportto" + missing in warning, proc.stderr
     assert emu.triggers(APP) == [] and emu.triggers(NEW_APP) == []
 
 
