@@ -452,7 +452,7 @@ def main():
                 if label == "noop"
                 else "%s, %d items, %s%s"
                 % (
-                    module.split(".")[-1],
+                    module.rsplit(".", maxsplit=1)[-1],
                     count,
                     "template name" if named else "template_id",
                     ", " + ", ".join("%s: %s" % kv for kv in extra.items()) if extra else "",
