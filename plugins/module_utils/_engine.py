@@ -13,11 +13,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kochava.publisher.plugins.module_utils._apply import Applier
 from ansible_collections.kochava.publisher.plugins.module_utils._hiding import hider_from
 from ansible_collections.kochava.publisher.plugins.module_utils._items import check_item, check_values, validate_items
 from ansible_collections.kochava.publisher.plugins.module_utils._plan import Planner
-from ansible_collections.kochava.publisher.plugins.module_utils._plan_digest import Review, plan_digest
 from ansible_collections.kochava.publisher.plugins.module_utils._reader import Reader
 from ansible_collections.kochava.publisher.plugins.module_utils._report import diff_view, drift_message, plan_report, set_diff, shown, sort_key
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError, key_fields, trigger_key
@@ -27,8 +25,12 @@ ITEM_OPTIONS = ("type", "template_id", "template", "filter_str", "title", "activ
 
 def run_plan(planner, actions, check_mode, digest=None):
     """Apply ``actions`` unless in check mode; a failure carries what was done."""
-    if check_mode:
+    if check_mode or all(planned["action"] == "unchanged" for planned in actions):
         return []
+    # Imported here, as _plan_digest in run_set: every module run compiles what it imports from the
+    # AnsiballZ zip (no .pyc there), and a converged run, the common one, writes nothing.
+    from ansible_collections.kochava.publisher.plugins.module_utils._apply import Applier
+
     applier = Applier(planner)
     try:
         applier.apply(actions)
@@ -64,6 +66,8 @@ def check_plan(planner, actions, params, review, digest, hidden):
 
 def run_set(client, params, check_mode=False, diff=True):
     """kochava_triggers: the app's whole declared set."""
+    from ansible_collections.kochava.publisher.plugins.module_utils._plan_digest import Review, plan_digest
+
     hidden = hider_from(params)
     app_id = params["app_id"]
     # expected_plan is checked before anything is read: a bad one costs no call
