@@ -81,7 +81,7 @@ def run_set(client, params, check_mode=False, diff=True):
     before = list(reader.triggers())
     dry = check_mode or bool(params.get("expect_no_changes"))
     notes = run_plan(planner, actions, dry, digest)
-    wanted = params.get("return_triggers", True)
+    wanted = params.get("return_triggers", False)
     after = final_triggers(before, actions) if wanted or diff else None
     plan = plan_report(actions, hidden)
     plan["digest"] = digest

@@ -11,10 +11,13 @@ Three cases, every one converged (nothing to change):
       (expected: 21 = pages + 1 templates call); issue 15 adds, each round:
       the no-op module library/noop_items.py given the very same items (the
       baseline: ansible-core's own cost of templating, shipping, validating
-      and echoing 1,000 items; 0 calls), the by-id task with
-      return_triggers: false, and with one hidden context key
+      and echoing 1,000 items; 0 calls), the floor module
+      library/floor_items.py (the no-op plus importing requests and reading
+      the 20 pages: what no module built on requests goes under), the by-id
+      task with return_triggers: true, and with one hidden context key
       (hidden_context_keys: [cpi_mostback_url]) and one hidden URL parameter
-      (hidden_url_params: [token]; every seeded URL carries ?token=...);
+      (hidden_url_params: [token]; every seeded URL carries ?token=...),
+      the hidden key also with return_triggers: true;
   (b) ansible.builtin.uri tasks reading the same 20 pages, one task a page,
       each following the previous page's nextToken with ?pageToken=;
   (c) converged kochava_trigger tasks, one a trigger, as one task with a loop
@@ -129,14 +132,18 @@ def uri_task(name, api_url, key, first):
 
 
 # The set cases of each round: label -> (module, extra arguments, items by name). "noop" is the
-# baseline (library/noop_items.py: the same items, nothing done); the hidden cases hide what
-# every trigger's URL carries (one hidden context key; one hidden URL parameter).
+# baseline (library/noop_items.py: the same items, nothing done); "floor" is what any module built
+# on requests pays beyond it (library/floor_items.py: import requests, read the 20 pages); the
+# hidden cases hide what every trigger's URL carries (one hidden context key; one hidden URL
+# parameter), with the default result and with return_triggers: true (every trigger's URL shown, masked).
 SET_CASES = (
     ("noop", "noop_items", {}, False),
+    ("floor", "floor_items", {}, False),
     ("triggers by id", "kochava.publisher.kochava_triggers", {}, False),
-    ("triggers lean", "kochava.publisher.kochava_triggers", {"return_triggers": False}, False),
+    ("triggers full", "kochava.publisher.kochava_triggers", {"return_triggers": True}, False),
     ("triggers hidden key", "kochava.publisher.kochava_triggers", {"hidden_context_keys": ["cpi_mostback_url"]}, False),
     ("triggers hidden param", "kochava.publisher.kochava_triggers", {"hidden_url_params": ["token"]}, False),
+    ("full hidden key", "kochava.publisher.kochava_triggers", {"return_triggers": True, "hidden_context_keys": ["cpi_mostback_url"]}, False),
     ("triggers by name", "kochava.publisher.kochava_triggers", {}, True),
 )
 
@@ -153,7 +160,7 @@ def scale_playbook(api_url, key, count, pages, rounds):
     def sets(name, module, extra, by_name):
         return {"name": name, module: dict({"app_id": APP, "triggers": items[by_name]}, **extra)}
 
-    body = [uri_task("warm-up uri", api_url, key, True), sets("warm-up triggers", *SET_CASES[1][1:]), sets("warm-up noop", *SET_CASES[0][1:])]
+    body = [uri_task("warm-up uri", api_url, key, True)] + [sets("warm-up %s" % case[0], *case[1:]) for case in SET_CASES[:3]]
     for r in range(rounds):
         for p in range(pages):
             body.append(uri_task("r%d uri page %d" % (r, p + 1), api_url, key, p == 0))
@@ -204,7 +211,7 @@ def run_playbook(emu, workdir, name, playbook, **extra_env):
         ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
         ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, "callback_plugins"),
         ANSIBLE_CALLBACKS_ENABLED="task_timer",
-        ANSIBLE_LIBRARY=os.path.join(HERE, "library"),  # noop_items
+        ANSIBLE_LIBRARY=os.path.join(HERE, "library"),  # noop_items, floor_items
         ANSIBLE_STDOUT_CALLBACK="ansible.builtin.minimal",
         TASK_TIMER_OUT=out,
         KOCHAVA_API_URL=emu.url,
@@ -435,7 +442,7 @@ def main():
             uri_round_times.append(sum(r["seconds"] for r in uris))
             ratios.append(by_id[n]["seconds"] / median_uri)
         for label, _module, _extra, named in SET_CASES:
-            expected = 0 if label == "noop" else pages + 1 if named else pages
+            expected = 0 if label == "noop" else pages + 1 if named else pages  # floor: the pages, as by id
             for r in case[label]:
                 if len(r["calls"]) != expected:
                     errors.append("%s (%s): %d calls, expected %d: %s" % (label, r["name"], len(r["calls"]), expected, [e["path"] for e in r["calls"]]))
@@ -450,6 +457,8 @@ def main():
             what = (
                 "no-op module (library/noop_items.py), the same %d items" % count
                 if label == "noop"
+                else "floor module (library/floor_items.py), the same %d items, import requests, read the pages" % count
+                if label == "floor"
                 else "%s, %d items, %s%s"
                 % (
                     module.rsplit(".", maxsplit=1)[-1],
@@ -501,9 +510,12 @@ def main():
             return value
 
         pair_ratio("triggers by id", "noop", 1.2, "set/no-op (kochava_triggers by id / noop_items, same items)")
-        pair_ratio("triggers lean", "noop", 1.2, "set/no-op, return_triggers: false (kochava_triggers by id / noop_items)")
+        pair_ratio("floor", "noop", None, "floor/no-op (floor_items: requests and the 20 pages / noop_items): what no requests-based module goes under")
+        pair_ratio("triggers by id", "floor", None, "set/floor (kochava_triggers by id / floor_items): the collection's own cost")
+        pair_ratio("triggers full", "noop", None, "set/no-op, return_triggers: true (the app's 1,000 triggers in the result)")
         pair_ratio("triggers hidden key", "triggers by id", 1.05, "hidden/plain (hidden_context_keys: [cpi_mostback_url] / none)")
         pair_ratio("triggers hidden param", "triggers by id", 1.05, "hidden/plain (hidden_url_params: [token] / none)")
+        pair_ratio("full hidden key", "triggers full", 1.05, "hidden/plain, return_triggers: true (1,000 masked URLs in the result / none)")
         pair_ratio("triggers by name", "triggers by id", None, "by name / by id")
 
         # (c) the kochava_trigger loop

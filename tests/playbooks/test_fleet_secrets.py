@@ -120,7 +120,7 @@ def test_hidden_url_params_hide_the_token_keep_the_url_readable_write_it_and_con
         "active": True,
         "context": {"cpi_mostback_url": PARTNER % TOKENS[0]},
     }
-    args = {"app_id": APP, "triggers": [item]}
+    args = {"app_id": APP, "triggers": [item], "return_triggers": True}
     readable = re.escape(URL + "/purchase?click={click_id}&token=") + MASKED + re.escape("&site=17")
 
     checked = runner.run(SET, args, check=True, diff=True, verbosity=4, env=env)

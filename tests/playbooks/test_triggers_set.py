@@ -328,7 +328,7 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(runner, emu, profil
     ]
     before = emu.triggers(APP)
 
-    predicted = runner.run(SET, set_args(items, purge=True), check=True, diff=True)
+    predicted = runner.run(SET, set_args(items, purge=True, return_triggers=True), check=True, diff=True)
     assert_ok(predicted)
     assert writes(emu) == []
     assert emu.triggers(APP) == before
@@ -338,7 +338,7 @@ def test_check_mode_writes_nothing_and_predicts_the_real_run(runner, emu, profil
     assert [e["id"] for e in predicted["plan"]["create"]] == [None, None]
     assert [t["id"] for t in predicted["triggers"]].count(None) == 2
 
-    real = runner.run(SET, set_args(items, purge=True), diff=True)
+    real = runner.run(SET, set_args(items, purge=True, return_triggers=True), diff=True)
     assert_ok(real)
     assert [(len(real["plan"][k]), len(predicted["plan"][k])) for k in ("create", "update", "delete", "unchanged")] == [(2, 2), (1, 1), (1, 1), (1, 1)]
     assert plan_without(predicted["plan"]) == plan_without(real["plan"])
@@ -538,7 +538,7 @@ def assert_no_token(runner, result):
 def test_hidden_values_never_shown_by_kochava_triggers(runner, emu, profile):
     emu.configure(profile=profile)
     hidden = ["cpi_mostback_url"]
-    created = runner.run(SET, set_args([install_item(context={"cpi_mostback_url": secret_url(0)})], hidden_context_keys=hidden), verbosity=4, diff=True)
+    created = runner.run(SET, set_args([install_item(context={"cpi_mostback_url": secret_url(0)})], hidden_context_keys=hidden, return_triggers=True), verbosity=4, diff=True)
     assert_ok(created)
     assert_no_token(runner, created)
     assert emu.triggers(APP)[0]["context"]["cpi_mostback_url"] == secret_url(0)  # written for real

@@ -147,7 +147,7 @@ def apply(emu, key, items, purge=False, check_mode=False, single=False):
             params = dict(items[0], app_id=APP)
             result = run_single(client, params, check_mode=check_mode)
         else:
-            result = run_set(client, {"app_id": APP, "triggers": items, "purge": purge}, check_mode=check_mode)
+            result = run_set(client, {"app_id": APP, "triggers": items, "purge": purge, "return_triggers": True}, check_mode=check_mode)
         error = None
     except (KochavaError, TriggerError) as exc:
         result, error = None, exc

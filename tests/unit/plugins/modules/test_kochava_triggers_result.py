@@ -22,10 +22,10 @@ def seed(emu):
     emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Stray", context={"cpi_mostback_url": URL})
 
 
-def test_return_triggers_false_leaves_out_only_the_triggers(run_module, emu):
+def test_triggers_are_left_out_unless_asked_for(run_module, emu):
     seed(emu)
-    full = run_module(kochava_triggers, {"app_id": APP, "triggers": items()})
-    lean = run_module(kochava_triggers, {"app_id": APP, "triggers": items(), "return_triggers": False})
+    full = run_module(kochava_triggers, {"app_id": APP, "triggers": items(), "return_triggers": True})
+    lean = run_module(kochava_triggers, {"app_id": APP, "triggers": items()})  # the default: return_triggers false
     assert [t["title"] for t in full["triggers"]] == ["E0", "E1", "E2", "Stray"]
     assert "triggers" not in lean
     assert lean["changed"] is full["changed"] is False
@@ -36,8 +36,8 @@ def test_return_triggers_false_leaves_out_only_the_triggers(run_module, emu):
 def test_return_triggers_false_keeps_the_diff(run_module, emu):
     seed(emu)
     changed = dict(items()[0], title="Renamed")
-    full = run_module(kochava_triggers, {"app_id": APP, "triggers": [changed]}, check=True, diff=True)
-    lean = run_module(kochava_triggers, {"app_id": APP, "triggers": [changed], "return_triggers": False}, check=True, diff=True)
+    full = run_module(kochava_triggers, {"app_id": APP, "triggers": [changed], "return_triggers": True}, check=True, diff=True)
+    lean = run_module(kochava_triggers, {"app_id": APP, "triggers": [changed]}, check=True, diff=True)
     assert lean["diff"] == full["diff"] and "Renamed" in lean["diff"]["after"]
     assert lean["changed"] is True and "triggers" not in lean and emu.writes() == []
 
