@@ -157,9 +157,15 @@ class KochavaModule(AnsibleModule):
         held = getattr(self, "_held", None)
         return dict(params, **held) if held else params
 
+    def _shown_echo(self):
+        """The echoed arguments, masked, built once: the journal line and the result show the same (options are final by then)."""
+        if getattr(self, "_shown_echo_cache", None) is None:
+            self._shown_echo_cache = shown_params(self._echoed())
+        return self._shown_echo_cache
+
     def _log_invocation(self):
         # AnsibleModule logs the arguments to the target's journal/syslog: with hidden values masked.
-        params, self.params = self.params, shown_params(self._echoed())
+        params, self.params = self.params, self._shown_echo()
         try:
             super()._log_invocation()
         finally:
@@ -203,7 +209,7 @@ class KochavaModule(AnsibleModule):
         self.exit_json(**result)
 
     def exit_json(self, **kwargs):
-        kwargs.setdefault("invocation", {"module_args": shown_params(self._echoed())})  # the echoed task arguments, masked
+        kwargs.setdefault("invocation", {"module_args": self._shown_echo()})  # the echoed task arguments, masked
         super().exit_json(**kwargs)
 
     def fail_from(self, exc, **result):
@@ -224,7 +230,7 @@ class KochavaModule(AnsibleModule):
         params = getattr(self, "params", None) or {}
         if "plan" in kwargs and isinstance(params.get("app_id"), int):
             kwargs.setdefault("app_id", params["app_id"])  # a pipeline ties the plan to its app
-        kwargs.setdefault("invocation", {"module_args": shown_params(self._echoed())})
+        kwargs.setdefault("invocation", {"module_args": self._shown_echo()})
         super().fail_json(msg=shown_message(msg, params, getattr(self, "secrets", ())), **kwargs)
 
     def run(self, func):

@@ -135,7 +135,7 @@ options:
     description:
       - Whether the result carries RV(triggers), the app's triggers after the run (as the API gives them, hidden values masked).
       - Off by default. RV(plan) already names every trigger the items address, with its id, and the result of every task is
-        read, scrubbed and shown by the controller and stored by AWX/AAP as a job event: at a thousand triggers the list is
+        read, scrubbed and shown by the controller and stored by AWX/AAP as a job event. At a thousand triggers the list is
         about half of the result (350 kB) and of what a converged task costs. Turn it on to register the app's set, or use
         M(kochava.publisher.kochava_trigger_info), which reads the same list.
     type: bool

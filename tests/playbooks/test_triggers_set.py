@@ -538,7 +538,9 @@ def assert_no_token(runner, result):
 def test_hidden_values_never_shown_by_kochava_triggers(runner, emu, profile):
     emu.configure(profile=profile)
     hidden = ["cpi_mostback_url"]
-    created = runner.run(SET, set_args([install_item(context={"cpi_mostback_url": secret_url(0)})], hidden_context_keys=hidden, return_triggers=True), verbosity=4, diff=True)
+    created = runner.run(
+        SET, set_args([install_item(context={"cpi_mostback_url": secret_url(0)})], hidden_context_keys=hidden, return_triggers=True), verbosity=4, diff=True
+    )
     assert_ok(created)
     assert_no_token(runner, created)
     assert emu.triggers(APP)[0]["context"]["cpi_mostback_url"] == secret_url(0)  # written for real

@@ -166,7 +166,7 @@ def test_set_creates_cost_one_post_each_plus_the_reads(emu):
 def test_set_updates_then_creates_then_deletes_and_verifies_with_one_listing(emu):
     old = [emu.add_trigger(APP, type="event", template_id=TEMPLATE, title="t", filter_str=n, context={"cpi_mostback_url": URL}) for n in ("u1", "u2", "gone")]
     emu.clear_log()
-    result = run_set(emu, [event("new"), event("u1", title="U1"), event("u2", title="U2")], purge=True)
+    result = run_set(emu, [event("new"), event("u1", title="U1"), event("u2", title="U2")], purge=True, return_triggers=True)
     assert [m for m, _p in methods(emu)] == ["GET", "GET", "PATCH", "PATCH", "POST", "DELETE", "GET"]
     assert methods(emu)[-1] == ("GET", "/apps/%d/postbacks" % APP)  # one re-listing verifies both updates
     assert methods(emu)[5] == ("DELETE", "/postbacks/%d" % old[2]["id"])
@@ -205,10 +205,10 @@ def test_set_check_mode_predicts_what_the_run_does(emu):
     emu.add_trigger(APP, type="event", template_id=TEMPLATE, title="old", filter_str="keep", context={"cpi_mostback_url": URL})
     emu.add_trigger(APP, type="event", template_id=TEMPLATE, title="old", filter_str="drop", context={"cpi_mostback_url": URL})
     items = [event("keep", title="new"), event("add")]
-    planned = run_set(emu, items, check_mode=True, purge=True)
+    planned = run_set(emu, items, check_mode=True, purge=True, return_triggers=True)
     assert planned["changed"] is True
     assert emu.writes() == []
-    done = run_set(emu, items, purge=True)
+    done = run_set(emu, items, purge=True, return_triggers=True)
 
     def shape(plan):
         return {kind: sorted((e["key"]["filter_str"], e["title"]) for e in entries) for kind, entries in plan.items() if kind != "digest"}
