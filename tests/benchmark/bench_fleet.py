@@ -14,7 +14,9 @@ above it, as a SaaS API). Phases:
      phase is bounded by the controller, not by the rate;
   3. slices: a title change on one trigger of every app, run as --slices 3
      concurrent ansible-playbook processes, each with --limit to one slice of
-     the inventory (as AWX job slicing runs a job).
+     the inventory (as AWX job slicing runs a job), beside the same slices
+     running ansible.builtin.ping: what starting them costs the controller
+     before any module can send a request.
 
 The play sets the rate options once with module_defaults, as the guide's
 "Rate limits and many apps" advises (--pace, default: the guide's value for an
@@ -332,6 +334,15 @@ def main():
             [base + ["--limit", "slice_%d" % (n + 1), books["site.yml"]] for n in range(args.slices)],
             2,
         )
+        print("no-op slices ...", flush=True)
+        noop_slices = run_phase(
+            emu, "no-op slices", [base + ["--limit", "slice_%d" % (n + 1), books["noop.yml"]] for n in range(args.slices)], env, hosts, args.rate, args.burst
+        )
+        print(
+            "%-10s wall %6.1f s  (ansible.builtin.ping as the same %d concurrent slices: the controller's own cost of this shape; hosts failed %d)"
+            % ("no-op sl.", noop_slices["wall"], args.slices, noop_slices["failed"]),
+            flush=True,
+        )
 
     converged_ratio = converged["wall"] / noop["wall"]
     print()
@@ -342,6 +353,18 @@ def main():
     print(
         "converged with no limit / no-op: %.2f (the module's own cost against ansible.builtin.ping's; the rate adds %+.1f s)"
         % (unlimited["wall"] / noop["wall"], converged["wall"] - unlimited["wall"])
+    )
+    print(
+        "slices - floor = %.1f s, beside %.1f s for the same slices running ansible.builtin.ping: starting %d ansible-playbook and %d module"
+        " processes on %d cores comes before the first request; (floor + no-op slices) / floor = %.2f"
+        % (
+            slices["wall"] - slices["floor"],
+            noop_slices["wall"],
+            args.slices,
+            len(hosts),
+            os.cpu_count(),
+            (slices["floor"] + noop_slices["wall"]) / slices["floor"],
+        )
     )
     goals = [
         ("0 hosts failed, 0 duplicates, every app equal to its declaration", not problems),
