@@ -35,6 +35,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 VENV_BIN = os.path.dirname(sys.executable)
 ANSIBLE_PLAYBOOK = os.path.join(VENV_BIN, "ansible-playbook")
+# save_result (tests/playbooks/action_plugins): writes the registered results on the controller, no module run
+ACTION_PLUGINS = os.path.join(ROOT, "tests", "playbooks", "action_plugins")
 ANSIBLE_VAULT = os.path.join(VENV_BIN, "ansible-vault")
 SEED = os.path.join(ROOT, "playbooks", "files", "emulator_seed.json")
 MODULES = ["kochava_trigger", "kochava_triggers", "kochava_trigger_info", "kochava_template_info"]
@@ -181,6 +183,7 @@ def environment(emu, tmp_path, key=None):
         ANSIBLE_FORCE_COLOR="0",
         ANSIBLE_RETRY_FILES_ENABLED="0",
         ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-tmp"),
+        ANSIBLE_ACTION_PLUGINS=ACTION_PLUGINS,  # save_result, for the registered results
         KOCHAVA_API_URL=emu.url,
         KOCHAVA_API_KEY=key or emu.demo_key,
     )
@@ -210,7 +213,7 @@ def run_example(example, emu, tmp_path):
             "name": "save the registered results",
             "hosts": "localhost",
             "gather_facts": False,
-            "tasks": [{"ansible.builtin.copy": {"content": content, "dest": dump}, "check_mode": False, "diff": False}],
+            "tasks": [{"save_result": {"content": content, "dest": dump}, "check_mode": False, "diff": False}],
         }
     )
     path = tmp_path / "example.yml"

@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 import yaml
-from playbook_helpers import ANSIBLE_PLAYBOOK, ROOT, writes
+from playbook_helpers import ACTION_PLUGINS, ANSIBLE_PLAYBOOK, ROOT, writes
 
 from ansible_collections.kochava.publisher.tests.constants import APP, KEY, MMDSP_TEMPLATE, TEMPLATE, URL
 
@@ -90,7 +90,7 @@ class Project:
                     },
                     {
                         "name": "Save the result",
-                        "ansible.builtin.copy": {"content": "{{ postbacks | to_json }}", "dest": str(self.out) + "/{{ inventory_hostname }}.json"},
+                        "save_result": {"content": "{{ postbacks | to_json }}", "dest": str(self.out) + "/{{ inventory_hostname }}.json"},
                         "check_mode": False,
                     },
                 ],
@@ -114,6 +114,7 @@ class Project:
             ANSIBLE_NOCOLOR="1",
             ANSIBLE_RETRY_FILES_ENABLED="0",
             ANSIBLE_LOCAL_TEMP=str(self.tmp / "ansible-tmp"),
+            ANSIBLE_ACTION_PLUGINS=ACTION_PLUGINS,
             KOCHAVA_API_URL=self.emu.url,
             KOCHAVA_API_KEY=KEY,
         )
