@@ -13,7 +13,10 @@ Three cases, every one converged (nothing to change):
       baseline: ansible-core's own cost of templating, shipping, validating
       and echoing 1,000 items; 0 calls), the floor module
       library/floor_items.py (the no-op plus importing requests and reading
-      the 20 pages: what no module built on requests goes under), the by-id
+      the 20 pages: what no module built on requests goes under), the result
+      module library/result_items.py (the no-op returning the by-id task's own
+      result, recorded before the playbook: what ansible-core pays for the
+      plan of 1,000 unchanged entries; 0 calls), the by-id
       task with return_triggers: true, and with one hidden context key
       (hidden_context_keys: [cpi_mostback_url]) and one hidden URL parameter
       (hidden_url_params: [token]; every seeded URL carries ?token=...),
@@ -27,7 +30,9 @@ Three cases, every one converged (nothing to change):
       module starts: 10 minutes or more on 2 cores).
 
 (a) and (b) run alternating in one playbook, --rounds times (default 5), the
-set cases in reverse order every other round. Goals (medians over rounds of
+set cases in a new order each round (seeded shuffle, the same every run: a
+task after one with a large result runs slower, so no case may keep the same
+neighbours; reversing every other round kept them). Goals (medians over rounds of
 per-round ratios, each against a baseline of the same round):
 kochava_triggers (by id) / one uri page-task <= 2 (issue 8); kochava_triggers
 (by id) / noop_items <= 1.2 and hidden / plain <= 1.05 (issue 15).
@@ -60,6 +65,7 @@ import json
 import math
 import os
 import pstats
+import random
 import statistics
 import subprocess
 import sys
@@ -139,6 +145,7 @@ def uri_task(name, api_url, key, first):
 SET_CASES = (
     ("noop", "noop_items", {}, False),
     ("floor", "floor_items", {}, False),
+    ("result", "result_items", {}, False),
     ("triggers by id", "kochava.publisher.kochava_triggers", {}, False),
     ("triggers full", "kochava.publisher.kochava_triggers", {"return_triggers": True}, False),
     ("triggers hidden key", "kochava.publisher.kochava_triggers", {"hidden_context_keys": ["cpi_mostback_url"]}, False),
@@ -148,8 +155,11 @@ SET_CASES = (
 )
 
 
+SHUFFLE_SEED = 15  # the set cases' order in each round (random.Random(SHUFFLE_SEED).shuffle)
+
+
 def scale_playbook(api_url, key, count, pages, rounds):
-    """(a) and (b), alternating, ``rounds`` times; the set cases in reverse order every other round.
+    """(a) and (b), alternating, ``rounds`` times; the set cases shuffled each round (seeded: the same orders every run).
 
     The 1,000 items are written into each set task's arguments (YAML aliases
     keep the file small), not into play vars, so the uri tasks carry no share
@@ -161,10 +171,13 @@ def scale_playbook(api_url, key, count, pages, rounds):
         return {"name": name, module: dict({"app_id": APP, "triggers": items[by_name]}, **extra)}
 
     body = [uri_task("warm-up uri", api_url, key, True)] + [sets("warm-up %s" % case[0], *case[1:]) for case in SET_CASES[:3]]
+    order = random.Random(SHUFFLE_SEED)
     for r in range(rounds):
         for p in range(pages):
             body.append(uri_task("r%d uri page %d" % (r, p + 1), api_url, key, p == 0))
-        for label, module, extra, by_name in SET_CASES if r % 2 == 0 else reversed(SET_CASES):
+        cases = list(SET_CASES)
+        order.shuffle(cases)
+        for label, module, extra, by_name in cases:
             body.append(sets("r%d %s" % (r, label), module, extra, by_name))
     return [{"name": "scale benchmark", "hosts": "localhost", "gather_facts": False, "tasks": body}]
 
@@ -211,7 +224,7 @@ def run_playbook(emu, workdir, name, playbook, **extra_env):
         ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
         ANSIBLE_CALLBACK_PLUGINS=os.path.join(HERE, "callback_plugins"),
         ANSIBLE_CALLBACKS_ENABLED="task_timer",
-        ANSIBLE_LIBRARY=os.path.join(HERE, "library"),  # noop_items, floor_items
+        ANSIBLE_LIBRARY=os.path.join(HERE, "library"),  # noop_items, floor_items, result_items
         ANSIBLE_STDOUT_CALLBACK="ansible.builtin.minimal",
         TASK_TIMER_OUT=out,
         KOCHAVA_API_URL=emu.url,
@@ -338,32 +351,49 @@ def payload_profile(emu, workdir, runs=5):
     print("  (modules run from the zip: zipimport compiles every imported .py each start, no .pyc is kept)")
 
 
-def profile_main(emu, count, by_name, top):
-    """kochava_triggers' main() in this process against the emulator: plain and hidden (median of 3), then cProfile of plain."""
-    sys.path.insert(0, COLLECTIONS)
+def run_main(emu, count, by_name=False, extra=None, profiler=None):
+    """kochava_triggers' main() in this process against the emulator: ``(seconds, stdout, API calls)``."""
+    if COLLECTIONS not in sys.path:
+        sys.path.insert(0, COLLECTIONS)
     from ansible.module_utils import basic
 
     from ansible_collections.kochava.publisher.plugins.modules import kochava_triggers
 
-    def once(extra=None, profiler=None):
-        args = dict({"app_id": APP, "triggers": declared(count, by_name=by_name), "api_url": emu.url, "api_key": emu.demo_key}, **(extra or {}))
-        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
-        basic._ANSIBLE_PROFILE = "legacy"  # ansible-core >= 2.19 wants a serialization profile
-        emu.clear_log()
-        out = io.StringIO()
-        started = time.perf_counter()
-        with contextlib.redirect_stdout(out):
+    args = dict({"app_id": APP, "triggers": declared(count, by_name=by_name), "api_url": emu.url, "api_key": emu.demo_key}, **(extra or {}))
+    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode()
+    basic._ANSIBLE_PROFILE = "legacy"  # ansible-core >= 2.19 wants a serialization profile
+    emu.clear_log()
+    out = io.StringIO()
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        if profiler:
+            profiler.enable()
+        try:
+            kochava_triggers.main()
+        except SystemExit:
+            pass
+        finally:
             if profiler:
-                profiler.enable()
-            try:
-                kochava_triggers.main()
-            except SystemExit:
-                pass
-            finally:
-                if profiler:
-                    profiler.disable()
-        elapsed = time.perf_counter() - started
-        return elapsed, out.getvalue(), len(emu.log)
+                profiler.disable()
+    elapsed = time.perf_counter() - started
+    return elapsed, out.getvalue(), len(emu.log)
+
+
+def record_result(emu, count, path):
+    """The by-id set task's result, written to ``path`` for library/result_items.py (the "result" case)."""
+    _seconds, out, _calls = run_main(emu, count)
+    result = json.loads(out)
+    if result.get("changed") or result.get("failed"):
+        sys.exit("recording the set result: the converged run reported changed=%s failed=%s" % (result.get("changed"), result.get("failed")))
+    with open(path, "w") as handle:
+        json.dump(result, handle)
+
+
+def profile_main(emu, count, by_name, top):
+    """kochava_triggers' main() in this process against the emulator: plain and hidden (median of 3), then cProfile of plain."""
+
+    def once(extra=None, profiler=None):
+        return run_main(emu, count, by_name, extra, profiler)
 
     by = "name" if by_name else "id"
     print("\nprofile 3: kochava_triggers main() in process (no Ansible around it), %d items by %s, median of 3; %s" % (count, by, load()))
@@ -415,7 +445,11 @@ def main():
             sys.exit(1 if emu.writes() else 0)
 
         # (a) and (b), alternating in one playbook
-        records, log, wall = run_playbook(emu, workdir, "scale", scale_playbook(emu.url, emu.demo_key, count, pages, args.rounds))
+        result_file = os.path.join(workdir, "set-result.json")
+        record_result(emu, count, result_file)
+        records, log, wall = run_playbook(
+            emu, workdir, "scale", scale_playbook(emu.url, emu.demo_key, count, pages, args.rounds), BENCH_RESULT_FILE=result_file
+        )
         orphans = attribute(records, log)
         if orphans:
             errors.append("%d API calls answered outside any task" % orphans)
@@ -442,7 +476,7 @@ def main():
             uri_round_times.append(sum(r["seconds"] for r in uris))
             ratios.append(by_id[n]["seconds"] / median_uri)
         for label, _module, _extra, named in SET_CASES:
-            expected = 0 if label == "noop" else pages + 1 if named else pages  # floor: the pages, as by id
+            expected = 0 if label in ("noop", "result") else pages + 1 if named else pages  # floor: the pages, as by id
             for r in case[label]:
                 if len(r["calls"]) != expected:
                     errors.append("%s (%s): %d calls, expected %d: %s" % (label, r["name"], len(r["calls"]), expected, [e["path"] for e in r["calls"]]))
@@ -451,7 +485,7 @@ def main():
         def seconds(label):
             return [r["seconds"] for r in case[label]]
 
-        print("\n(a)+(b) one playbook, %d rounds, alternating (set cases reversed every other round)" % args.rounds)
+        print("\n(a)+(b) one playbook, %d rounds, alternating (set cases shuffled each round, seed %d)" % (args.rounds, SHUFFLE_SEED))
         print("  playbook wall %.1f s; %s" % (wall, scale_load))
         for label, module, extra, named in SET_CASES:
             what = (
@@ -459,6 +493,8 @@ def main():
                 if label == "noop"
                 else "floor module (library/floor_items.py), the same %d items, import requests, read the pages" % count
                 if label == "floor"
+                else "result module (library/result_items.py), the same %d items, returns the by-id task's recorded result" % count
+                if label == "result"
                 else "%s, %d items, %s%s"
                 % (
                     module.rsplit(".", maxsplit=1)[-1],
@@ -512,6 +548,7 @@ def main():
         pair_ratio("triggers by id", "noop", 1.2, "set/no-op (kochava_triggers by id / noop_items, same items)")
         pair_ratio("floor", "noop", None, "floor/no-op (floor_items: requests and the 20 pages / noop_items): what no requests-based module goes under")
         pair_ratio("triggers by id", "floor", None, "set/floor (kochava_triggers by id / floor_items): the collection's own cost")
+        pair_ratio("result", "noop", None, "result/no-op (result_items: the by-id task's own result, no call / noop_items): what its plan costs ansible-core")
         pair_ratio("triggers full", "noop", None, "set/no-op, return_triggers: true (the app's 1,000 triggers in the result)")
         pair_ratio("triggers hidden key", "triggers by id", 1.05, "hidden/plain (hidden_context_keys: [cpi_mostback_url] / none)")
         pair_ratio("triggers hidden param", "triggers by id", 1.05, "hidden/plain (hidden_url_params: [token] / none)")
