@@ -149,7 +149,7 @@ build-test: importer artifact-test ## build once, then importer and artifact-tes
 # core's AnsibleModule checks the parameters). The emulator's own tests, the
 # independent reference, the answer fuzzing and the soak drive the emulator or
 # the engine and client in process, which import nothing from ansible-core
-# (only plugins/module_utils/_module.py does): they run once, in test-py.
+# (only plugins/module_utils/_glue/module.py does): they run once, in test-py.
 # tests/README.md has the table.
 MATRIX_PYTEST := tests/unit tests/playbooks tests/examples tests/fuzz/test_param_fuzz.py tests/fuzz/test_param_fuzz_playbook.py
 

@@ -123,8 +123,8 @@ templates:
       returned: always
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._module import APP_ID, KochavaModule
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import templates_named
+from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import templates_named
 
 
 def main():

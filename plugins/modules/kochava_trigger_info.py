@@ -169,9 +169,9 @@ triggers:
       returned: always
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_TYPE, KochavaModule
-from ansible_collections.kochava.publisher.plugins.module_utils._report import export_item, shown, sort_key
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import matches_filters
+from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_TYPE, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import export_item, shown, sort_key
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import matches_filters
 
 
 def main():

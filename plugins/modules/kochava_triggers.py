@@ -338,17 +338,17 @@ diff:
       sample: app 87100 (after)
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_set
-from ansible_collections.kochava.publisher.plugins.module_utils._items import validate_items
-from ansible_collections.kochava.publisher.plugins.module_utils._module import APP_ID, HIDDEN_CONTEXT_KEYS, KochavaModule
-from ansible_collections.kochava.publisher.plugins.module_utils._report import empty_plan
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_set
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import validate_items
+from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, HIDDEN_CONTEXT_KEYS, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import empty_plan
 
 
 def main():
     module = KochavaModule(
         argument_spec=dict(
             app_id=APP_ID,
-            # The items' suboptions are documented above and checked by _items.py, not by ansible-core:
+            # The items' suboptions are documented above and checked by _triggers/items.py, not by ansible-core:
             # once, in one pass, every bad item at once, each message naming triggers[N].
             triggers=dict(type="list", elements="dict", required=True),
             purge=dict(type="bool", default=False),

@@ -24,7 +24,7 @@ import responses
 from fuzz_params import internals_in, short
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.kochava.publisher.plugins.module_utils._client import KochavaClient, KochavaError
+from ansible_collections.kochava.publisher.plugins.module_utils._api.client import KochavaClient, KochavaError
 from ansible_collections.kochava.publisher.plugins.modules import kochava_template_info, kochava_trigger, kochava_trigger_info, kochava_triggers
 from ansible_collections.kochava.publisher.tests.constants import APP, MMDSP_TEMPLATE as OTHER_TEMPLATE, TEMPLATE, URL
 

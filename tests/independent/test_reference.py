@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from kochava_reference import ReferenceApi
 
-from ansible_collections.kochava.publisher.plugins.module_utils._client import KochavaClient
-from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_set, run_single
-from ansible_collections.kochava.publisher.plugins.module_utils._report import export_item, sort_key
+from ansible_collections.kochava.publisher.plugins.module_utils._api.client import KochavaClient
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_set, run_single
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import export_item, sort_key
 
 KEY = "F5BC0519-8415-4720-925F-35EBCCFAB2ED"  # the document's sample key
 URL = "https://collector.example.com/ingest"

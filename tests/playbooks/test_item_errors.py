@@ -1,5 +1,5 @@
 """Errors that name the place (issue 14): kochava_triggers' items are checked by
-the module (_items.py) before any call, each error naming ``triggers[N]`` and
+the module (_triggers/items.py) before any call, each error naming ``triggers[N]`` and
 the field, every bad item in one message; through ansible-playbook against the
 emulator, read from its request log (0 requests) and the whole output."""
 

@@ -19,9 +19,9 @@ import responses
 from responses import matchers
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
-from ansible_collections.kochava.publisher.plugins.module_utils import _client
-from ansible_collections.kochava.publisher.plugins.module_utils._client import DEFAULT_API_URL, KochavaClient
-from ansible_collections.kochava.publisher.plugins.module_utils._errors import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api import client as _client
+from ansible_collections.kochava.publisher.plugins.module_utils._api.client import DEFAULT_API_URL, KochavaClient
+from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import (
     KochavaAuthError,
     KochavaBadRequestError,
     KochavaDuplicateError,

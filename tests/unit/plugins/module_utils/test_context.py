@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_context.py: scalar and placeholder checks, validation against a template,
+"""_triggers/context.py: scalar and placeholder checks, validation against a template,
 the destination key, merge and purge, compare by meaning, hiding."""
 
 from __future__ import absolute_import, division, print_function
@@ -10,8 +10,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils import _context as c
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers import context as c
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
 from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.constants import (
     CUSTOM_POSTBACK,
     CUSTOM_POSTBACK_DEFAULTS,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._client import KochavaClient
-from ansible_collections.kochava.publisher.plugins.module_utils._context import comparable_context
-from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_single
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
+from ansible_collections.kochava.publisher.plugins.module_utils._api.client import KochavaClient
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import comparable_context
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_single
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
 from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
 
 
@@ -132,7 +132,7 @@ def test_purge_by_id_reads_the_trigger_template(emu):
 
 # -- the set engine (kochava_triggers) ----------------------------------------
 def run_set(emu, items, check_mode=False, **params):
-    from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_set as engine_run_set
+    from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_set as engine_run_set
 
     base = {"app_id": APP, "triggers": items, "purge": False, "max_deletes": 5, "hidden_context_keys": []}
     base.update(params)

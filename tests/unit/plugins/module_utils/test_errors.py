@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._errors import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import (
     KochavaAuthError,
     KochavaBadRequestError,
     KochavaDuplicateError,

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_hiding.py: hidden URL parameters, fingerprinted masks, the environment lists, the echoed arguments."""
+"""_triggers/hiding.py: hidden URL parameters, fingerprinted masks, the environment lists, the echoed arguments."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,8 +12,8 @@ import hmac
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._context import check_scalar_context
-from ansible_collections.kochava.publisher.plugins.module_utils._hiding import (
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import check_scalar_context
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import (
     MASKED_RE,
     NO_LOG_PLACEHOLDER,
     Hider,
@@ -25,9 +25,9 @@ from ansible_collections.kochava.publisher.plugins.module_utils._hiding import (
     shown_params,
     split_names,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._plan_digest import Review
-from ansible_collections.kochava.publisher.plugins.module_utils._report import plan_report
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.digest import Review
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import plan_report
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
 
 KEY = "0123456789abcdef0123456789abcdef"
 PARTNER = "https://partner.example/cb?click={click_id}&token=tok-A1b2C3&site=17"

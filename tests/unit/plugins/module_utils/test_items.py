@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_items.py: the items of kochava_triggers checked and normalised in one pass,
+"""_triggers/items.py: the items of kochava_triggers checked and normalised in one pass,
 every problem of every item in one message naming triggers[N] and the field."""
 
 from __future__ import absolute_import, division, print_function
@@ -10,7 +10,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._items import (
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import (
     ITEM_FIELDS,
     ValidItems,
     check_item,
@@ -18,7 +18,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._items import (
     to_dict,
     validate_items,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
 from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.constants import TEMPLATE, URL
 
 ALLOWED = "type, template_id, template, filter_str, title, active, context, purge_context, allow_unknown_context, state"
@@ -277,7 +277,7 @@ def test_check_values_needs_no_key():
 
 
 # --------------------------------------------------------------------------
-# The documented suboptions are what _items.py takes
+# The documented suboptions are what _triggers/items.py takes
 # --------------------------------------------------------------------------
 def test_the_documented_suboptions_match_the_fields():
     # ansible-core no longer validates the items, so validate-modules no longer compares the

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._normalize import normalize_template, normalize_trigger, to_bool, to_int, type_name
+from ansible_collections.kochava.publisher.plugins.module_utils._api.normalize import normalize_template, normalize_trigger, to_bool, to_int, type_name
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures')
 

@@ -14,8 +14,8 @@ import tempfile
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils import _pacing
-from ansible_collections.kochava.publisher.plugins.module_utils._pacing import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api import pacing as _pacing
+from ansible_collections.kochava.publisher.plugins.module_utils._api.pacing import (
     MAX_AHEAD,
     Pacer,
     make_pacer,

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_plan.py: the changes an item makes, and the planner's actions, against a
+"""_plan/planner.py: the changes an item makes, and the planner's actions, against a
 fake reader (no client, no network). The items' own checks: test_items.py."""
 
 from __future__ import absolute_import, division, print_function
@@ -12,13 +12,13 @@ import copy
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._plan import (
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.planner import (
     Planner,
     predict_created,
     predict_updated,
     wanted_changes,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError, find_template
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, find_template
 from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.constants import (
     APP,
     CUSTOM_POSTBACK,

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_plan_digest.py: one digest for plans that send the same writes, and a
+"""_plan/digest.py: one digest for plans that send the same writes, and a
 reviewed plan (expected_plan) held against the plan of now."""
 
 from __future__ import absolute_import, division, print_function
@@ -13,10 +13,10 @@ import json
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._plan import Planner
-from ansible_collections.kochava.publisher.plugins.module_utils._plan_digest import Review, plan_digest, write_view
-from ansible_collections.kochava.publisher.plugins.module_utils._report import plan_report
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.planner import Planner
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.digest import Review, plan_digest, write_view
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import plan_report
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
 from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.constants import APP, TEMPLATE, URL, trigger
 from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.test_plan import FakeReader, item
 

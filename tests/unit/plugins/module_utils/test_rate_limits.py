@@ -11,10 +11,10 @@ import tempfile
 import pytest
 import responses
 
-from ansible_collections.kochava.publisher.plugins.module_utils import _client, _pacing
-from ansible_collections.kochava.publisher.plugins.module_utils._client import KochavaClient
-from ansible_collections.kochava.publisher.plugins.module_utils._engine import run_single
-from ansible_collections.kochava.publisher.plugins.module_utils._errors import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api import client as _client, pacing as _pacing
+from ansible_collections.kochava.publisher.plugins.module_utils._api.client import KochavaClient
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_single
+from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import (
     KochavaError,
     KochavaRateLimitError,
     KochavaServerError,

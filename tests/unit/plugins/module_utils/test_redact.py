@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._redact import MASK, redact
+from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import MASK, redact
 
 
 def test_mask():

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_report.py: what the modules show, with hidden context values masked everywhere."""
+"""_plan/report.py: what the modules show, with hidden context values masked everywhere."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,7 +12,7 @@ import difflib
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._report import diff_view, export_item, plan_report, set_diff, shown
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import diff_view, export_item, plan_report, set_diff, shown
 from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.constants import APP, TEMPLATE, URL, trigger
 
 HIDDEN = {"token", "pin", "empty"}

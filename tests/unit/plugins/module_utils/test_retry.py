@@ -10,7 +10,7 @@ import email.utils
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._retry import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api.retry import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_RATE_LIMIT_WAIT,
     RETRY_STATUSES,

@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils import _schemas
-from ansible_collections.kochava.publisher.plugins.module_utils._schemas import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api import schemas as _schemas
+from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import (
     SchemaError,
     envelope_schema,
     template_schema,
@@ -36,7 +36,7 @@ def problems_of(body, kind=None):
 
 def test_envelope_minimal_and_nulls():
     result = validate_envelope({'success': 'false', 'data': None, 'errors': None, 'warnings': None})
-    # data: null is kept as None: a read refuses it (_trust.py), a write answer may carry none
+    # data: null is kept as None: a read refuses it (_api/trust.py), a write answer may carry none
     assert result == {'success': False, 'data': None, 'errors': [], 'warnings': []}
 
 

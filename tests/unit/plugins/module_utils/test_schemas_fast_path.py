@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils import _schemas
-from ansible_collections.kochava.publisher.plugins.module_utils._normalize import is_plain_trigger
+from ansible_collections.kochava.publisher.plugins.module_utils._api import schemas as _schemas
+from ansible_collections.kochava.publisher.plugins.module_utils._api.normalize import is_plain_trigger
 
 PLAIN = {"id": 5, "app_id": 17, "template_id": 3373, "type": "Event", "title": None, "filter_str": "x", "active": False, "date_created": 1, "context": {"k": 1}}
 VALUES = (None, 0, 1, True, "", "7", "true", 1.5, {}, {"a": "b"}, [])

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""_triggers.py: values by meaning, the uniqueness key, matching, templates."""
+"""_triggers/keys.py: values by meaning, the uniqueness key, matching, templates."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils import _triggers as t
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers import keys as t
 from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.constants import CUSTOM_POSTBACK, MMDSP, TEMPLATE, template_with, trigger
 
 

@@ -15,7 +15,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.kochava.publisher.plugins.module_utils._client import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api.client import (
     DEFAULT_API_URL,
     DEFAULT_MAX_RETRIES,
     HAS_REQUESTS,
@@ -23,8 +23,8 @@ from ansible_collections.kochava.publisher.plugins.module_utils._client import (
     KochavaClient,
     KochavaError,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._context import is_http_url
-from ansible_collections.kochava.publisher.plugins.module_utils._hiding import (
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import is_http_url
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import (
     SecretWatch,
     declared_contexts,
     hider_from,
@@ -32,12 +32,12 @@ from ansible_collections.kochava.publisher.plugins.module_utils._hiding import (
     shown_params,
     split_names,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._pacing import rate_options_problem
-from ansible_collections.kochava.publisher.plugins.module_utils._redact import redact
-from ansible_collections.kochava.publisher.plugins.module_utils._report import plan_report, shown
-from ansible_collections.kochava.publisher.plugins.module_utils._retry import DEFAULT_RATE_LIMIT_WAIT
-from ansible_collections.kochava.publisher.plugins.module_utils._schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TYPES, TriggerError
+from ansible_collections.kochava.publisher.plugins.module_utils._api.pacing import rate_options_problem
+from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import redact
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import plan_report, shown
+from ansible_collections.kochava.publisher.plugins.module_utils._api.retry import DEFAULT_RATE_LIMIT_WAIT
+from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES, TriggerError
 
 MAX_TIMEOUT = 86400
 MISSING_KEY = "api_key is required: set it in the task, in module_defaults for group/kochava.publisher.kochava, or in the KOCHAVA_API_KEY environment variable"
@@ -141,7 +141,7 @@ class KochavaModule(AnsibleModule):
     def _load_params(self):
         """Read the arguments, holding back the options the module checks itself (kochava_triggers'
         items): ansible-core validates an empty list in their place, so each item is checked once,
-        by _items.py, with messages naming triggers[N], and 1,000 items are not deep-copied."""
+        by _triggers/items.py, with messages naming triggers[N], and 1,000 items are not deep-copied."""
         super()._load_params()
         self._held = dict((name, self.params[name]) for name in self.checked_here if name in self.params)
         self.params.update((name, []) for name in self._held)

@@ -13,14 +13,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kochava.publisher.plugins.module_utils._client import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api.client import (
     KochavaDuplicateError,
     KochavaNotFoundError,
     KochavaUncertainWriteError,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._plan import wanted_changes
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError, find_by_key, key_text, trigger_key
-from ansible_collections.kochava.publisher.plugins.module_utils._trust import foreign
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.planner import wanted_changes
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, find_by_key, key_text, trigger_key
+from ansible_collections.kochava.publisher.plugins.module_utils._api.trust import foreign
 
 WRITE_ORDER = ("update", "create", "delete")
 

@@ -80,7 +80,7 @@ def _is_text(value):
     return value is None or isinstance(value, str)
 
 
-# field -> check of a value ``trigger_schema`` (_schemas.py) takes as it is
+# field -> check of a value ``trigger_schema`` (_api/schemas.py) takes as it is
 _PLAIN_TRIGGER = (
     ('app_id', _is_int),
     ('template_id', _is_int),

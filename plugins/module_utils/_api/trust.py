@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kochava.publisher.plugins.module_utils._errors import KochavaResponseError
+from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import KochavaResponseError
 
 KEY_FIELDS = ('app_id', 'type', 'template_id')  # every trigger of the API document has them
 

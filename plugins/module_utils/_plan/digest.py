@@ -29,8 +29,8 @@ import hmac
 import json
 import re
 
-from ansible_collections.kochava.publisher.plugins.module_utils._context import comparable_context
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError, canonical, key_text, make_key
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import comparable_context
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, canonical, key_text, make_key
 
 DIGEST_RE = re.compile(r"^([0-9]+):([0-9a-f]{16})$")
 WRITE_KINDS = ("create", "update", "delete")

@@ -20,8 +20,8 @@ import hashlib
 import hmac
 import re
 
-from ansible_collections.kochava.publisher.plugins.module_utils._redact import MASK, redact
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import canonical
+from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import MASK, redact
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import canonical
 
 FINGERPRINT_DIGITS = 4
 NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"  # what Ansible shows for a no_log option

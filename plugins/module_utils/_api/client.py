@@ -23,8 +23,8 @@ import random as _random
 import time
 from urllib.parse import quote as _quote, urlsplit as _urlsplit
 
-from ansible_collections.kochava.publisher.plugins.module_utils._envelope import AnswerReader, decode, read_all_pages
-from ansible_collections.kochava.publisher.plugins.module_utils._errors import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api.answers import AnswerReader, decode, read_all_pages
+from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import (
     KochavaDuplicateError,
     KochavaError,
     KochavaNotFoundError,
@@ -32,16 +32,16 @@ from ansible_collections.kochava.publisher.plugins.module_utils._errors import (
     KochavaUncertainWriteError,
     error_for_status,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._pacing import make_pacer, rate_options_problem
-from ansible_collections.kochava.publisher.plugins.module_utils._retry import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api.pacing import make_pacer, rate_options_problem
+from ansible_collections.kochava.publisher.plugins.module_utils._api.retry import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_RATE_LIMIT_WAIT,
     RETRY_STATUSES,
     RetryPolicy,
     parse_retry_after,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._schemas import HAS_VOLUPTUOUS
-from ansible_collections.kochava.publisher.plugins.module_utils._transport import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import HAS_VOLUPTUOUS
+from ansible_collections.kochava.publisher.plugins.module_utils._api.transport import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     Transport,
@@ -49,7 +49,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._transport impor
     refuse_redirect,
     status_text,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._trust import trusted
+from ansible_collections.kochava.publisher.plugins.module_utils._api.trust import trusted
 
 DEFAULT_API_URL = 'https://api.kochava.com'
 MISSING_KEY = 'api_key is required: set it in the task, in module_defaults for group/kochava.publisher.kochava, or in the KOCHAVA_API_KEY environment variable'

@@ -15,7 +15,7 @@ __metaclass__ = type
 import functools
 import traceback
 
-from ansible_collections.kochava.publisher.plugins.module_utils._normalize import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api.normalize import (
     is_plain_trigger,
     normalize_template,
     normalize_trigger,
@@ -136,7 +136,7 @@ def envelope_schema():
     return _shape(
         {
             vol.Required('success'): _coerce(to_bool),
-            # null is kept: a read needs a list (_trust.py, read_all_pages), a write answer may carry none
+            # null is kept: a read needs a list (_api/trust.py, read_all_pages), a write answer may carry none
             vol.Required('data'): _nullable(_expect(list, 'a list')),
             vol.Optional('errors'): _string_list,
             vol.Optional('warnings'): _string_list,

@@ -4,9 +4,9 @@
 """The one planner: desired items x the app's triggers -> actions.
 
 Every check that can fail runs before the applier sends any write: the
-item shape before the planner (_items.py), here duplicate keys, templates,
+item shape before the planner (_triggers/items.py), here duplicate keys, templates,
 context rules, the purge guard.
-Reads go through a ``Reader`` (_reader.py), so a converged run reads the
+Reads go through a ``Reader`` (_plan/reader.py), so a converged run reads the
 app's triggers once and the templates only when a rule needs them.
 """
 
@@ -16,14 +16,14 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.kochava.publisher.plugins.module_utils._context import (
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import (
     comparable_context,
     context_differs,
     merge_context,
     validate_context,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._items import item_where
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import (
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import item_where
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import (
     TriggerError,
     key_text,
     make_key,
@@ -77,7 +77,7 @@ class Planner:
         return {}
 
     def resolve(self, items):
-        """Template names -> ids; returns keyed items (checked before: _items.py)."""
+        """Template names -> ids; returns keyed items (checked before: _triggers/items.py)."""
         keyed, seen = [], {}
         for index, item in enumerate(items):
             where = self.where(index, item)

@@ -16,14 +16,14 @@ __metaclass__ = type
 
 import json as _json
 
-from ansible_collections.kochava.publisher.plugins.module_utils._errors import (
+from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import (
     DUPLICATE_EXPLANATION,
     KochavaDuplicateError,
     KochavaResponseError,
     is_duplicate_text,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._redact import redact
-from ansible_collections.kochava.publisher.plugins.module_utils._schemas import SchemaError, validate_envelope
+from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import redact
+from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import SchemaError, validate_envelope
 
 MAX_SERVER_TEXT = 500
 

@@ -22,8 +22,8 @@ import ast
 import decimal
 import json
 
-from ansible_collections.kochava.publisher.plugins.module_utils._context import check_scalar_context
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TYPES, TYPES_WITHOUT_FILTER, TriggerError
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import check_scalar_context
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES, TYPES_WITHOUT_FILTER, TriggerError
 
 STATES = ("present", "absent")
 # name -> (kind, choices, default): what each item takes (kochava_triggers' documented suboptions)

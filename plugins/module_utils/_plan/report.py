@@ -14,9 +14,9 @@ __metaclass__ = type
 import copy
 import json
 
-from ansible_collections.kochava.publisher.plugins.module_utils._context import hide_context
-from ansible_collections.kochava.publisher.plugins.module_utils._hiding import as_hider
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TYPES_WITHOUT_FILTER, canonical, key_fields, key_text, trigger_key
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import hide_context
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import as_hider
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES_WITHOUT_FILTER, canonical, key_fields, key_text, trigger_key
 
 DIFF_FIELDS = ("type", "template_id", "filter_str", "title", "active", "context")
 PLAN_ACTIONS = ("create", "update", "delete", "unchanged")

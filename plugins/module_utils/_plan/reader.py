@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import find_template
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import find_template
 
 
 class Reader:

@@ -13,12 +13,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kochava.publisher.plugins.module_utils._hiding import hider_from
-from ansible_collections.kochava.publisher.plugins.module_utils._items import check_item, check_values, validate_items
-from ansible_collections.kochava.publisher.plugins.module_utils._plan import Planner
-from ansible_collections.kochava.publisher.plugins.module_utils._reader import Reader
-from ansible_collections.kochava.publisher.plugins.module_utils._report import diff_view, drift_message, plan_report, set_diff, shown, sort_key
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers import TriggerError, key_fields, trigger_key
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import hider_from
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import check_item, check_values, validate_items
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.planner import Planner
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.reader import Reader
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import diff_view, drift_message, plan_report, set_diff, shown, sort_key
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, key_fields, trigger_key
 
 ITEM_OPTIONS = ("type", "template_id", "template", "filter_str", "title", "active", "context", "purge_context", "allow_unknown_context", "state")
 
@@ -29,7 +29,7 @@ def run_plan(planner, actions, check_mode, digest=None):
         return []
     # Imported here, as _plan_digest in run_set: every module run compiles what it imports from the
     # AnsiballZ zip (no .pyc there), and a converged run, the common one, writes nothing.
-    from ansible_collections.kochava.publisher.plugins.module_utils._apply import Applier
+    from ansible_collections.kochava.publisher.plugins.module_utils._plan.apply import Applier
 
     applier = Applier(planner)
     try:
@@ -66,7 +66,7 @@ def check_plan(planner, actions, params, review, digest, hidden):
 
 def run_set(client, params, check_mode=False, diff=True):
     """kochava_triggers: the app's whole declared set."""
-    from ansible_collections.kochava.publisher.plugins.module_utils._plan_digest import Review, plan_digest
+    from ansible_collections.kochava.publisher.plugins.module_utils._plan.digest import Review, plan_digest
 
     hidden = hider_from(params)
     app_id = params["app_id"]
@@ -74,7 +74,7 @@ def run_set(client, params, check_mode=False, diff=True):
     review = Review(params["expected_plan"], app_id) if params.get("expected_plan") is not None else None
     reader = Reader(client, app_id)
     planner = Planner(reader)
-    items = validate_items(params["triggers"])  # every item checked and normalised in one pass (_items.py), before any call
+    items = validate_items(params["triggers"])  # every item checked and normalised in one pass (_triggers/items.py), before any call
     actions = planner.plan(items, purge=params.get("purge"))
     digest = plan_digest(app_id, actions, params.get("api_key"))
     check_plan(planner, actions, params, review, digest, hidden)
@@ -114,7 +114,7 @@ def run_single(client, params, check_mode=False):
             raise TriggerError("trigger %s does not exist in app %s" % (params["id"], params["app_id"]))
         item = addressed_item(reader, item, found)
         current = [found]
-    check_item(item, "")  # the static checks of kochava_triggers' items (_items.py)
+    check_item(item, "")  # the static checks of kochava_triggers' items (_triggers/items.py)
     actions = planner.plan([item], current=current)
     planned = actions[0]
     if params.get("expect_no_changes"):

@@ -34,7 +34,7 @@ try:
 except ImportError:
     _NewConnectionError = None
 
-from ansible_collections.kochava.publisher.plugins.module_utils._errors import KochavaError, KochavaResponseError
+from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import KochavaError, KochavaResponseError
 
 USER_AGENT = 'kochava.publisher'
 
