@@ -1,7 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The layers of module_utils: only the glue imports Ansible, and every file stays small."""
+"""The layers of module_utils, read from the tree: which layer may import which.
+
+    _glue       the module glue (and the action glue): the only layer that imports Ansible
+    _plan       reader, planner, digest, applier, report, engine
+    _triggers   trigger rules: values and keys, context, hiding, items
+    _api        the HTTP client: transport, answers, errors, retry, pacing, schemas
+
+A layer imports only the layers below it; ``_api`` imports nothing of the others.
+"""
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,10 +23,15 @@ import pytest
 
 MODULE_UTILS = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'plugins', 'module_utils')
 OWN_PACKAGE = 'ansible_collections.kochava.publisher.plugins.module_utils'
-GLUE = '_module.py'
-MAX_LINES = 250
+# lowest first: a layer may import itself and the layers before it
+LAYERS = ('_api', '_triggers', '_plan', '_glue')
+GLUE = '_glue'
 
-FILES = sorted(glob.glob(os.path.join(MODULE_UTILS, '*.py')))
+FILES = sorted(glob.glob(os.path.join(MODULE_UTILS, '*', '*.py')))
+
+
+def layer_of(path):
+    return os.path.basename(os.path.dirname(path))
 
 
 def imported_names(path):
@@ -41,24 +54,33 @@ def is_ansible(name):
     return name.split('.', maxsplit=1)[0] in ('ansible', 'ansible_collections')
 
 
-def test_files_are_found():
-    names = [os.path.basename(path) for path in FILES]
-    assert GLUE in names and '_client.py' in names
+def own_layer(name):
+    """The layer an import of our own module_utils reaches, or None for any other import."""
+    if not name.startswith(OWN_PACKAGE + '.'):
+        return None
+    return name[len(OWN_PACKAGE) + 1:].split('.', maxsplit=1)[0]
 
 
-@pytest.mark.parametrize('path', [path for path in FILES if os.path.basename(path) != GLUE], ids=os.path.basename)
+def test_every_file_sits_in_a_layer():
+    assert sorted(set(layer_of(path) for path in FILES)) == sorted(LAYERS)
+    assert [path for path in glob.glob(os.path.join(MODULE_UTILS, '*.py'))] == []
+
+
+@pytest.mark.parametrize('path', FILES, ids=lambda path: layer_of(path) + '/' + os.path.basename(path))
+def test_imports_go_down_the_layers(path):
+    rank = LAYERS.index(layer_of(path))
+    reached = [own_layer(name) for name in imported_names(path)]
+    assert [layer for layer in reached if layer is not None and (layer not in LAYERS or LAYERS.index(layer) > rank)] == []
+    assert not [name for name in imported_names(path) if name.startswith('.')], 'absolute imports only (AnsiballZ finds them)'
+
+
+@pytest.mark.parametrize('path', [path for path in FILES if layer_of(path) != GLUE], ids=lambda path: layer_of(path) + '/' + os.path.basename(path))
 def test_no_ansible_import_below_the_glue(path):
     assert [name for name in imported_names(path) if is_ansible(name)] == []
 
 
-@pytest.mark.parametrize('path', FILES, ids=os.path.basename)
-def test_small_files(path):
-    with open(path) as handle:
-        lines = len(handle.read().splitlines())
-    assert lines <= MAX_LINES, '%s has %d lines: a room to split (at most %d)' % (os.path.basename(path), lines, MAX_LINES)
-
-
-def test_the_checks_catch_an_ansible_import():
+def test_the_checks_catch_a_wrong_import():
     assert is_ansible('ansible.module_utils.basic') and is_ansible('ansible')
     assert is_ansible('ansible_collections.community.general.plugins.module_utils.x')
-    assert not is_ansible(OWN_PACKAGE + '._client') and not is_ansible('requests')
+    assert not is_ansible(OWN_PACKAGE + '._api.client') and not is_ansible('requests')
+    assert own_layer(OWN_PACKAGE + '._plan.engine') == '_plan' and own_layer('requests') is None
