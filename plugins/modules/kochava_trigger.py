@@ -265,8 +265,8 @@ diff:
       returned: when diff mode is on
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_single
 from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_FIELDS, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_single
 
 
 def main():

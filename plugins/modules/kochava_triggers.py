@@ -338,10 +338,10 @@ diff:
       sample: app 87100 (after)
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_set
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import validate_items
 from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, HIDDEN_CONTEXT_KEYS, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_set
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import empty_plan
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import validate_items
 
 
 def main():

@@ -42,8 +42,8 @@ if not os.path.lexists(_LINK):  # the same link tests/conftest.py and `make coll
     os.symlink(ROOT, _LINK)
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api.client import KochavaClient  # noqa: E402
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_set, run_single  # noqa: E402
 from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import KochavaError  # noqa: E402
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_set, run_single  # noqa: E402
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, trigger_key  # noqa: E402
 from ansible_collections.kochava.publisher.tests.constants import APP, SEED as SEED_FILE  # noqa: E402
 from kochava_emulator import CHAOS_KINDS, DuplicateTriggerError, Emulator  # noqa: E402

@@ -23,6 +23,11 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.client impo
     KochavaClient,
     KochavaError,
 )
+from ansible_collections.kochava.publisher.plugins.module_utils._api.pacing import rate_options_problem
+from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import redact
+from ansible_collections.kochava.publisher.plugins.module_utils._api.retry import DEFAULT_RATE_LIMIT_WAIT
+from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import plan_report, shown
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import is_http_url
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import (
     SecretWatch,
@@ -32,11 +37,6 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding
     shown_params,
     split_names,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._api.pacing import rate_options_problem
-from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import redact
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import plan_report, shown
-from ansible_collections.kochava.publisher.plugins.module_utils._api.retry import DEFAULT_RATE_LIMIT_WAIT
-from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES, TriggerError
 
 MAX_TIMEOUT = 86400

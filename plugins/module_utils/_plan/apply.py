@@ -18,9 +18,9 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.client impo
     KochavaNotFoundError,
     KochavaUncertainWriteError,
 )
+from ansible_collections.kochava.publisher.plugins.module_utils._api.trust import foreign
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.planner import wanted_changes
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, find_by_key, key_text, trigger_key
-from ansible_collections.kochava.publisher.plugins.module_utils._api.trust import foreign
 
 WRITE_ORDER = ("update", "create", "delete")
 

@@ -13,11 +13,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import hider_from
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import check_item, check_values, validate_items
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.planner import Planner
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.reader import Reader
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import diff_view, drift_message, plan_report, set_diff, shown, sort_key
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import hider_from
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import check_item, check_values, validate_items
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, key_fields, trigger_key
 
 ITEM_OPTIONS = ("type", "template_id", "template", "filter_str", "title", "active", "context", "purge_context", "allow_unknown_context", "state")

@@ -14,8 +14,8 @@ __metaclass__ = type
 import re
 from urllib.parse import urlsplit
 
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import as_hider
 from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import MASK
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import as_hider
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import (
     TriggerError,
     canonical,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api.client import KochavaClient
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import comparable_context
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_single
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import comparable_context
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
 from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
 

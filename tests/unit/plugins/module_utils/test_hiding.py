@@ -12,6 +12,8 @@ import hmac
 
 import pytest
 
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.digest import Review
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import plan_report
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import check_scalar_context
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import (
     MASKED_RE,
@@ -25,8 +27,6 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding
     shown_params,
     split_names,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.digest import Review
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import plan_report
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
 
 KEY = "0123456789abcdef0123456789abcdef"

@@ -58,12 +58,12 @@ def own_layer(name):
     """The layer an import of our own module_utils reaches, or None for any other import."""
     if not name.startswith(OWN_PACKAGE + '.'):
         return None
-    return name[len(OWN_PACKAGE) + 1:].split('.', maxsplit=1)[0]
+    return name[len(OWN_PACKAGE) + 1 :].split('.', maxsplit=1)[0]
 
 
 def test_every_file_sits_in_a_layer():
     assert sorted(set(layer_of(path) for path in FILES)) == sorted(LAYERS)
-    assert [path for path in glob.glob(os.path.join(MODULE_UTILS, '*.py'))] == []
+    assert glob.glob(os.path.join(MODULE_UTILS, '*.py')) == []
 
 
 @pytest.mark.parametrize('path', FILES, ids=lambda path: layer_of(path) + '/' + os.path.basename(path))

@@ -13,13 +13,13 @@ import responses
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api import client as _client, pacing as _pacing
 from ansible_collections.kochava.publisher.plugins.module_utils._api.client import KochavaClient
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_single
 from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import (
     KochavaError,
     KochavaRateLimitError,
     KochavaServerError,
     KochavaUncertainWriteError,
 )
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_single
 from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
 
 KEY = 'SECRET-KEY-rate-limits'
