@@ -170,7 +170,7 @@ triggers:
 """
 
 from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_TYPE, KochavaModule
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import export_item, shown, sort_key
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import export_item, masked_trigger, sort_key
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import matches_filters
 
 
@@ -199,7 +199,7 @@ def main():
         triggers = [t for t in triggers if matches_filters(t, **filters)]
         return {
             "changed": False,
-            "triggers": [shown(t, module.hidden) for t in triggers],
+            "triggers": [masked_trigger(t, module.hidden) for t in triggers],
             "export": [export_item(t, module.hidden) for t in sorted(triggers, key=sort_key)],
         }
 

@@ -91,35 +91,35 @@ class AnswerReader(object):
         messages = [text for text in messages if isinstance(text, str)] if isinstance(messages, list) else []
         return [self.redact(text) for text in errors], messages
 
-    def success(self, method, path, response, kind=None):
+    def success(self, method, path, response, shape=None):
         """The validated envelope of a 2xx answer, or None for an empty body (not allowed for GET)."""
         status = response.status_code
-        where = '%s %s answered HTTP %d' % (method, path, status)
+        answered = '%s %s answered HTTP %d' % (method, path, status)
         body, problem = decode(response)
         if problem:
-            raise KochavaResponseError('%s with a body that is not JSON' % where, method, path, status)
+            raise KochavaResponseError('%s with a body that is not JSON' % answered, method, path, status)
         if body is None:
             if method == 'GET':
-                raise KochavaResponseError('%s with an empty body' % where, method, path, status)
+                raise KochavaResponseError('%s with an empty body' % answered, method, path, status)
             return None
         try:
-            envelope = validate_envelope(body, kind)
+            envelope = validate_envelope(body, shape)
         except SchemaError as exc:
             problems = exc.problems
         else:
             problems = None
         if problems:
             self.collect(body)
-            shown = '; '.join(problems[:5]) + ('; ...' if len(problems) > 5 else '')
-            raise KochavaResponseError('%s with an unexpected body: %s' % (where, shown), method, path, status)
+            listed = '; '.join(problems[:5]) + ('; ...' if len(problems) > 5 else '')
+            raise KochavaResponseError('%s with an unexpected body: %s' % (answered, listed), method, path, status)
         self.collect(envelope)
         if not envelope['success']:
             errors = [self.redact(text) for text in envelope.get('errors') or []]
             others = envelope.get('messages') or []
             if is_duplicate_text(errors + others):
                 said = self.server_said(errors or others)
-                raise KochavaDuplicateError('%s with success=false: %s%s' % (where, DUPLICATE_EXPLANATION, said), method, path, status, errors)
-            raise KochavaResponseError('%s with success=false%s' % (where, self.server_said(errors)), method, path, status, errors)
+                raise KochavaDuplicateError('%s with success=false: %s%s' % (answered, DUPLICATE_EXPLANATION, said), method, path, status, errors)
+            raise KochavaResponseError('%s with success=false%s' % (answered, self.server_said(errors)), method, path, status, errors)
         return envelope
 
 
@@ -128,10 +128,10 @@ class AnswerReader(object):
 MAX_PAGES = 200
 
 
-def read_all_pages(get_page, shown_path):
+def read_all_pages(get_page, sent_path):
     """``data`` of every page: ``get_page(params)`` returns one envelope; follows ``nextToken`` with ``pageToken``.
 
-    ``shown_path`` is the request path for the message when the API repeats a token.
+    ``sent_path`` is the request path for the message when the API repeats a token.
     """
     items = []
     params = None
@@ -139,20 +139,20 @@ def read_all_pages(get_page, shown_path):
     while True:
         envelope = get_page(params)
         if envelope['data'] is None:
-            raise KochavaResponseError('GET %s answered data: null where the API document gives a list' % shown_path, 'GET', shown_path, 200)
+            raise KochavaResponseError('GET %s answered data: null where the API document gives a list' % sent_path, 'GET', sent_path, 200)
         items.extend(envelope['data'])
         token = envelope.get('nextToken')
         if not token:
             return items
         if len(seen) + 1 >= MAX_PAGES:
             raise KochavaResponseError(
-                'GET %s answered more than %d pages; stopping (a pagination that never ends?)' % (shown_path, MAX_PAGES), 'GET', shown_path, 200
+                'GET %s answered more than %d pages; stopping (a pagination that never ends?)' % (sent_path, MAX_PAGES), 'GET', sent_path, 200
             )
         if token in seen:
             raise KochavaResponseError(
-                'GET %s answered HTTP 200 with a nextToken it already gave (pagination loop) after %d pages' % (shown_path, len(seen) + 1),
+                'GET %s answered HTTP 200 with a nextToken it already gave (pagination loop) after %d pages' % (sent_path, len(seen) + 1),
                 'GET',
-                shown_path,
+                sent_path,
                 200,
             )
         seen.add(token)

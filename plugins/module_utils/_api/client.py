@@ -106,126 +106,126 @@ class KochavaClient(object):
     def __repr__(self):
         return '<KochavaClient %s>' % self.api_url
 
-    def shown(self, path):
+    def sent_path(self, path):
         """The request path as sent: ``/v1/apps/1/postbacks`` for ``/apps/1/postbacks`` with api_url ``https://host/v1``."""
         return self._prefix + (path if path.startswith('/') else '/' + path)
 
-    def where(self, method, path):
+    def call_name(self, method, path):
         """``"GET /v1/apps/1/postbacks"``: a call as messages and the retry summary name it."""
-        return '%s %s' % (method.upper(), self.shown(path))
+        return '%s %s' % (method.upper(), self.sent_path(path))
 
     # ---------------------------------------------------------------- one call, with retries
 
-    def request(self, method, path, params=None, json=None, kind=None):
+    def request(self, method, path, params=None, json=None, shape=None):
         """Send one API call (with retries) and return the validated envelope.
 
-        ``kind`` ("trigger" / "template") also checks and normalises every
+        ``shape`` ("trigger" / "template") also checks and normalises every
         item of ``data``. Returns None for an empty 2xx body (DELETE).
         """
         method = method.upper()
         path = path if path.startswith('/') else '/' + path
-        shown = self.shown(path)
-        where = '%s %s' % (method, shown)
-        body = encode_body(json, where)
+        sent_path = self.sent_path(path)
+        call = '%s %s' % (method, sent_path)
+        body = encode_body(json, call)
         attempts = failures = streak = 0  # failures count against max_retries; streak: consecutive 429s
         while True:
             attempts += 1
             response, failure = self._transport.send(method, self.api_url + path, params, body)
             limited = failure is None and response.status_code == 429
             streak = streak + 1 if limited else 0
-            if limited and self.retry.wait_rate_limited(streak, where, parse_retry_after(response.headers.get('Retry-After'))) is not None:
+            if limited and self.retry.wait_rate_limited(streak, call, parse_retry_after(response.headers.get('Retry-After'))) is not None:
                 continue  # refused, not lost: every method, POST included, is resent after the wait
             failures += not limited
             if failure is not None:
-                self._after_failure(method, shown, failure, attempts, failures)
+                self._after_failure(method, sent_path, failure, attempts, failures)
                 continue
             status = response.status_code
             if 200 <= status < 300:
-                return self._reader.success(method, shown, response, kind)
+                return self._reader.success(method, sent_path, response, shape)
             if 300 <= status < 400:
-                refuse_redirect(method, shown, self.api_url + path, response, self._host)
-            self._after_status(method, shown, response, attempts, failures)
+                refuse_redirect(method, sent_path, self.api_url + path, response, self._host)
+            self._after_status(method, sent_path, response, attempts, failures)
 
-    def _after_failure(self, method, shown, failure, attempts, failures):
+    def _after_failure(self, method, sent_path, failure, attempts, failures):
         """Raise when a call without an answer ends here; else wait before the next attempt."""
-        where = '%s %s' % (method, shown)
+        call = '%s %s' % (method, sent_path)
         if failure.permanent:
-            hint = ' (validate_certs: false skips the check; for test servers only)' if 'TLS' in failure.kind else ''
-            raise KochavaTransportError('%s failed talking to %s: %s%s' % (where, self._host, failure.kind, hint), method, shown)
+            hint = ' (validate_certs: false skips the check; for test servers only)' if 'TLS' in failure.reason else ''
+            raise KochavaTransportError('%s failed talking to %s: %s%s' % (call, self._host, failure.reason, hint), method, sent_path)
         if method == 'POST' and failure.sent:
             raise KochavaUncertainWriteError(
-                '%s: the outcome is unknown (%s, talking to %s): the write may or may not have been applied' % (where, failure.kind, self._host),
+                '%s: the outcome is unknown (%s, talking to %s): the write may or may not have been applied' % (call, failure.reason, self._host),
                 method,
-                shown,
+                sent_path,
             )
         if not self.retry.can_retry(failures):
-            raise KochavaTransportError('%s failed after %s talking to %s: %s' % (where, _attempts(attempts), self._host, failure.kind), method, shown)
-        self.retry.wait(failures - 1, where, failure.kind)
+            raise KochavaTransportError('%s failed after %s talking to %s: %s' % (call, _attempts(attempts), self._host, failure.reason), method, sent_path)
+        self.retry.wait(failures - 1, call, failure.reason)
 
-    def _after_status(self, method, shown, response, attempts, failures):
+    def _after_status(self, method, sent_path, response, attempts, failures):
         """Raise for an error status that ends the call; else wait before the next attempt."""
         status = response.status_code
         body, dummy = decode(response)
         errors, others = self._reader.error_texts(body)
-        where = '%s %s' % (method, shown)
+        call = '%s %s' % (method, sent_path)
         said = self._reader.server_said(errors)
         if status >= 500 and method == 'POST':
             raise KochavaUncertainWriteError(
-                '%s answered %s%s; the outcome is unknown: the write may or may not have been applied' % (where, status_text(response), said),
+                '%s answered %s%s; the outcome is unknown: the write may or may not have been applied' % (call, status_text(response), said),
                 method,
-                shown,
+                sent_path,
                 status,
                 errors,
             )
         retryable = status in RETRY_STATUSES and status != 429  # a 429 here: the rate_limit_wait budget is spent
         if retryable and self.retry.can_retry(failures):
-            self.retry.wait(failures - 1, where, 'HTTP %d' % status, parse_retry_after(response.headers.get('Retry-After')))
+            self.retry.wait(failures - 1, call, 'HTTP %d' % status, parse_retry_after(response.headers.get('Retry-After')))
             return
         texts = errors + others if isinstance(body, dict) else [response.text[:500]]
         cls, explanation = error_for_status(status, texts)
         explanation = self.retry.budget_spent() if status == 429 else explanation
         detail = status_text(response) + (': ' + explanation if explanation else '') + said
         if retryable:
-            raise cls('%s failed after %s: %s' % (where, _attempts(attempts), detail), method, shown, status, errors)
-        raise cls('%s failed: %s' % (where, detail), method, shown, status, errors)
+            raise cls('%s failed after %s: %s' % (call, _attempts(attempts), detail), method, sent_path, status, errors)
+        raise cls('%s failed: %s' % (call, detail), method, sent_path, status, errors)
 
     # ---------------------------------------------------------------- the API's calls
 
-    def get_all(self, path, kind=None):
+    def get_all(self, path, shape=None):
         """``data`` of every page of a GET, following ``nextToken`` with ``pageToken``."""
-        return read_all_pages(lambda params: self.request('GET', path, params=params, kind=kind), self.shown(path))
+        return read_all_pages(lambda params: self.request('GET', path, params=params, shape=shape), self.sent_path(path))
 
     def list_templates(self, app_id, pending=False):
         """Postback templates of an app (``pending``: those still to set up), all pages."""
         suffix = 'incomplete' if pending else 'templates'
-        return self.get_all('/apps/%s/postbacks/%s' % (_segment(app_id), suffix), kind='template')
+        return self.get_all('/apps/%s/postbacks/%s' % (_segment(app_id), suffix), shape='template')
 
     def list_triggers(self, app_id):
         """Every postback trigger of an app, all pages; each one of that app, with its key fields."""
         path = '/apps/%s/postbacks' % _segment(app_id)
-        return trusted(self.get_all(path, kind='trigger'), app_id, self.where('GET', path))
+        return trusted(self.get_all(path, shape='trigger'), app_id, self.call_name('GET', path))
 
     def get_trigger(self, app_id, trigger_id):
         """One trigger, or None when the API says 404 or answers no data."""
         path = '/apps/%s/postbacks/%s' % (_segment(app_id), _segment(trigger_id))
         try:
-            envelope = self.request('GET', path, kind='trigger')
+            envelope = self.request('GET', path, shape='trigger')
         except KochavaNotFoundError:
             return None
-        data = trusted(envelope['data'], app_id, self.where('GET', path), wanted_id=trigger_id)
+        data = trusted(envelope['data'], app_id, self.call_name('GET', path), wanted_id=trigger_id)
         return data[0] if data else None
 
     def create_trigger(self, payload):
         """POST /postbacks; the created trigger, or None when the answer carried none."""
-        return _pick(self.request('POST', '/postbacks', json=payload, kind='trigger'))
+        return _pick(self.request('POST', '/postbacks', json=payload, shape='trigger'))
 
     def update_trigger(self, trigger_id, payload):
         """PATCH /postbacks/{id}; the updated trigger, or None (the answer may carry ``data: []``)."""
-        return _pick(self.request('PATCH', '/postbacks/%s' % _segment(trigger_id), json=payload, kind='trigger'), trigger_id)
+        return _pick(self.request('PATCH', '/postbacks/%s' % _segment(trigger_id), json=payload, shape='trigger'), trigger_id)
 
     def delete_trigger(self, trigger_id):
         """DELETE /postbacks/{id}; the documented answer is 200 with an empty body."""
-        self.request('DELETE', '/postbacks/%s' % _segment(trigger_id), kind='trigger')
+        self.request('DELETE', '/postbacks/%s' % _segment(trigger_id), shape='trigger')
 
 
 def _attempts(count):

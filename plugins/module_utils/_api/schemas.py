@@ -5,7 +5,7 @@
 
 """Shapes of the Premium Publisher API answers (voluptuous), built on first use and cached.
 
-``validate_envelope(body, kind)`` checks an answer (for ``kind`` "trigger" / "template" also every item of ``data``, then
+``validate_envelope(body, shape)`` checks an answer (for ``shape`` "trigger" / "template" also every item of ``data``, then
 normalised) and returns a coerced copy; a mismatch raises ``SchemaError`` whose problems read like ``data[0].id: required``."""
 
 from __future__ import absolute_import, division, print_function
@@ -69,13 +69,13 @@ def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _expect(kind, name, empty=None):
-    """Validator of a JSON value of type ``kind`` (``name`` in messages); null gives ``empty()`` when given."""
+def _expect(cls, name, empty=None):
+    """Validator of a JSON value of type ``cls`` (``name`` in messages); null gives ``empty()`` when given."""
 
     def validator(value):
         if value is None and empty is not None:
             return empty()
-        if not isinstance(value, kind):
+        if not isinstance(value, cls):
             raise vol.Invalid('expected %s, got %s' % (name, type_name(value)))
         return value
 
@@ -192,7 +192,7 @@ def template_schema():
     )
 
 
-# kind -> (schema getter, normaliser, test of an item the schema would return as it is) of the items of ``data``
+# shape -> (schema getter, normaliser, test of an item the schema would return as it is) of the items of ``data``
 _ITEMS = {'trigger': (trigger_schema, normalize_trigger, is_plain_trigger), 'template': (template_schema, normalize_template, lambda item: False)}
 
 
@@ -218,8 +218,8 @@ def _problems(error, prefix=()):
     return problems
 
 
-def validate_envelope(body, kind=None):
-    """Validate a decoded answer; return a coerced copy (``kind`` None: the envelope only). Raises ``SchemaError``."""
+def validate_envelope(body, shape=None):
+    """Validate a decoded answer; return a coerced copy (``shape`` None: the envelope only). Raises ``SchemaError``."""
     _require_voluptuous()
     if not isinstance(body, dict):
         raise SchemaError(['(body): expected a JSON object, got %s' % type_name(body)])
@@ -231,9 +231,9 @@ def validate_envelope(body, kind=None):
         problems = None
     if problems:
         raise SchemaError(problems)
-    if kind is None:
+    if shape is None:
         return envelope
-    schema, normalize, plain = _ITEMS[kind]
+    schema, normalize, plain = _ITEMS[shape]
     item_schema = _object(schema())
     items, problems = [], []
     if envelope['data'] is None:

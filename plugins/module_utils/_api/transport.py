@@ -42,10 +42,10 @@ USER_AGENT = 'kochava.publisher'
 class Failure(object):
     """What went wrong with one attempt that got no answer, as plain strings."""
 
-    __slots__ = ('kind', 'sent', 'permanent')
+    __slots__ = ('reason', 'sent', 'permanent')
 
-    def __init__(self, kind, sent, permanent=False):
-        self.kind = kind  # e.g. "connection refused", "read timed out"
+    def __init__(self, reason, sent, permanent=False):
+        self.reason = reason  # e.g. "connection refused", "read timed out"
         self.sent = sent  # False when the request certainly did not reach the server
         self.permanent = permanent  # configuration / TLS: never retried
 
@@ -74,15 +74,15 @@ class Transport(object):
         return response, None
 
 
-def encode_body(payload, where):
-    """The JSON bytes of the body of request ``where`` ("PATCH /postbacks/5"), None for None."""
+def encode_body(payload, call):
+    """The JSON bytes of the body of request ``call`` ("PATCH /postbacks/5"), None for None."""
     if payload is None:
         return None
     try:
         return _json.dumps(payload, allow_nan=False, separators=(',', ':')).encode('utf-8')
     except (TypeError, ValueError) as exc:
-        kind = type(exc).__name__  # the text may quote a value: a secret
-    raise KochavaError('%s: the request body cannot be encoded as JSON (%s)' % (where, kind))
+        error_type = type(exc).__name__  # the text may quote a value: a secret
+    raise KochavaError('%s: the request body cannot be encoded as JSON (%s)' % (call, error_type))
 
 
 def status_text(response):
@@ -96,7 +96,7 @@ def status_text(response):
     return ('HTTP %d %s' % (status, reason)).rstrip()
 
 
-def refuse_redirect(method, shown, url, response, host):
+def refuse_redirect(method, sent_path, url, response, host):
     """Raise for a redirect answer: the key is only ever sent to ``host``."""
     location = response.headers.get('Location')
     try:
@@ -105,9 +105,9 @@ def refuse_redirect(method, shown, url, response, host):
         target = None
     raise KochavaResponseError(
         '%s %s answered %s: refusing to follow redirect to %s (the API key is only sent to %s; check api_url)'
-        % (method, shown, status_text(response), target or 'an unknown location', host),
+        % (method, sent_path, status_text(response), target or 'an unknown location', host),
         method,
-        shown,
+        sent_path,
         response.status_code,
     )
 

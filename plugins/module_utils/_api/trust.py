@@ -20,7 +20,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.errors impo
 KEY_FIELDS = ('app_id', 'type', 'template_id')  # every trigger of the API document has them
 
 
-def foreign(trigger, app_id, wanted_id=None):
+def why_foreign(trigger, app_id, wanted_id=None):
     """Why ``trigger`` is not one the call asked for, or None."""
     if wanted_id is not None and str(trigger.get('id')) != str(wanted_id):
         return 'trigger %s instead of trigger %s' % (trigger.get('id'), wanted_id)
@@ -32,14 +32,14 @@ def foreign(trigger, app_id, wanted_id=None):
     return None
 
 
-def trusted(triggers, app_id, where, wanted_id=None):
+def trusted(triggers, app_id, call, wanted_id=None):
     """``triggers`` when every one is of ``app_id`` (and ``wanted_id``) with its key fields; else raise."""
     if triggers is None:
-        raise KochavaResponseError('%s answered data: null where the API document gives a list' % where, *where.split(' ', 1))
+        raise KochavaResponseError('%s answered data: null where the API document gives a list' % call, *call.split(' ', 1))
     for trigger in triggers:
-        problem = foreign(trigger, app_id, wanted_id)
+        problem = why_foreign(trigger, app_id, wanted_id)
         if problem:
             raise KochavaResponseError(
-                '%s answered %s, which this call did not ask for; nothing is decided on that answer' % (where, problem), *where.split(' ', 1)
+                '%s answered %s, which this call did not ask for; nothing is decided on that answer' % (call, problem), *call.split(' ', 1)
             )
     return triggers

@@ -27,14 +27,14 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.pacing impo
 from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import redact
 from ansible_collections.kochava.publisher.plugins.module_utils._api.retry import DEFAULT_RATE_LIMIT_WAIT
 from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import plan_report, shown
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import masked_trigger, plan_report
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import is_http_url
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import (
     SecretWatch,
     declared_contexts,
     hider_from,
-    shown_message,
-    shown_params,
+    masked_message,
+    masked_params,
     split_names,
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES, TriggerError
@@ -115,7 +115,7 @@ class KochavaModule(AnsibleModule):
         spec = dict(CONNECTION_ARGUMENT_SPEC, **HIDDEN_ARGUMENT_SPEC)
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
-        for name, value in self._held.items():
+        for name, value in self._raw_checked_here.items():
             problem = None
             try:
                 self.params[name] = self.checked_here[name](value)
@@ -143,8 +143,8 @@ class KochavaModule(AnsibleModule):
         items): ansible-core validates an empty list in their place, so each item is checked once,
         by _triggers/items.py, with messages naming triggers[N], and 1,000 items are not deep-copied."""
         super()._load_params()
-        self._held = dict((name, self.params[name]) for name in self.checked_here if name in self.params)
-        self.params.update((name, []) for name in self._held)
+        self._raw_checked_here = dict((name, self.params[name]) for name in self.checked_here if name in self.params)
+        self.params.update((name, []) for name in self._raw_checked_here)
 
     def add_secrets(self, values):
         """Mask ``values`` in our messages. Only the API key is an Ansible no_log value: hidden values are
@@ -154,18 +154,18 @@ class KochavaModule(AnsibleModule):
     def _echoed(self):
         """The arguments as echoed: options checked here as the task gave them (as ansible-core echoes a list of dicts without suboptions)."""
         params = getattr(self, "params", None) or {}
-        held = getattr(self, "_held", None)
-        return dict(params, **held) if held else params
+        raw = getattr(self, "_raw_checked_here", None)
+        return dict(params, **raw) if raw else params
 
-    def _shown_echo(self):
+    def _masked_module_args(self):
         """The echoed arguments, masked, built once: the journal line and the result show the same (options are final by then)."""
-        if getattr(self, "_shown_echo_cache", None) is None:
-            self._shown_echo_cache = shown_params(self._echoed())
-        return self._shown_echo_cache
+        if getattr(self, "_masked_module_args_cache", None) is None:
+            self._masked_module_args_cache = masked_params(self._echoed())
+        return self._masked_module_args_cache
 
     def _log_invocation(self):
         # AnsibleModule logs the arguments to the target's journal/syslog: with hidden values masked.
-        params, self.params = self.params, self._shown_echo()
+        params, self.params = self.params, self._masked_module_args()
         try:
             super()._log_invocation()
         finally:
@@ -209,14 +209,14 @@ class KochavaModule(AnsibleModule):
         self.exit_json(**result)
 
     def exit_json(self, **kwargs):
-        kwargs.setdefault("invocation", {"module_args": self._shown_echo()})  # the echoed task arguments, masked
+        kwargs.setdefault("invocation", {"module_args": self._masked_module_args()})  # the echoed task arguments, masked
         super().exit_json(**kwargs)
 
     def fail_from(self, exc, **result):
         """Turn an error into fail_json: a clear message, what was done, never a traceback."""
         self._flush_client_notes(getattr(exc, "notes", ()))
         if getattr(exc, "trigger", None) is not None:
-            result.setdefault("trigger", shown(exc.trigger, self.hidden))
+            result.setdefault("trigger", masked_trigger(exc.trigger, self.hidden))
         if getattr(exc, "actions", None) is not None:
             result.setdefault("plan", plan_report(exc.actions, self.hidden))
             if getattr(exc, "digest", None):
@@ -230,8 +230,8 @@ class KochavaModule(AnsibleModule):
         params = getattr(self, "params", None) or {}
         if "plan" in kwargs and isinstance(params.get("app_id"), int):
             kwargs.setdefault("app_id", params["app_id"])  # a pipeline ties the plan to its app
-        kwargs.setdefault("invocation", {"module_args": self._shown_echo()})
-        super().fail_json(msg=shown_message(msg, params, getattr(self, "secrets", ())), **kwargs)
+        kwargs.setdefault("invocation", {"module_args": self._masked_module_args()})
+        super().fail_json(msg=masked_message(msg, params, getattr(self, "secrets", ())), **kwargs)
 
     def run(self, func):
         """Call ``func(client)`` and exit with its result dict, or fail cleanly."""

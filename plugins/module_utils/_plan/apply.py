@@ -18,7 +18,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.client impo
     KochavaNotFoundError,
     KochavaUncertainWriteError,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._api.trust import foreign
+from ansible_collections.kochava.publisher.plugins.module_utils._api.trust import why_foreign
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.planner import wanted_changes
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, find_by_key, key_text, trigger_key
 
@@ -36,10 +36,10 @@ class Applier:
 
     def apply(self, actions):
         """Send every write; then re-read once what the answers did not show."""
-        for kind in WRITE_ORDER:
+        for write in WRITE_ORDER:
             for planned in actions:
-                if planned["action"] == kind:
-                    getattr(self, kind)(planned)
+                if planned["action"] == write:
+                    getattr(self, write)(planned)
         self.verify([a for a in actions if a.get("reread")])
 
     # -- writes -------------------------------------------------------------
@@ -81,19 +81,19 @@ class Applier:
                     raise TriggerError(
                         "could not confirm that trigger %s was created after %d attempts: %s" % (key_text(key), policy.max_attempts, exc), changed=True
                     ) from None
-                policy.wait(attempt, self.client.where("POST", "/postbacks"), "an unknown outcome (the trigger was not there when re-read)")
+                policy.wait(attempt, self.client.call_name("POST", "/postbacks"), "an unknown outcome (the trigger was not there when re-read)")
                 continue
             planned["applied"] = True
             planned["after"] = created
             # Trust the answer only if it shows this very trigger in the requested state.
-            usable = created is not None and not foreign(created, self.reader.app_id) and trigger_key(created) == key
+            usable = created is not None and not why_foreign(created, self.reader.app_id) and trigger_key(created) == key
             planned["reread"] = not usable or bool(self.problems(planned, created))
             return None
         return None  # pragma: no cover (the loop returns or raises)
 
     def note(self, key, existing, what):
         found = "found it on re-read and adopted it instead of creating it again" if existing else "did not find it on re-read"
-        self.notes.append("%s for trigger %s: %s; %s" % (self.client.where("POST", "/postbacks"), key_text(key), what, found))
+        self.notes.append("%s for trigger %s: %s; %s" % (self.client.call_name("POST", "/postbacks"), key_text(key), what, found))
 
     def adopt(self, planned, existing, written):
         """The trigger exists after all: converge it instead of creating it."""

@@ -85,48 +85,48 @@ def _digest_app(digest, app_id):
     return digest.strip()
 
 
-def _entry_label(kind, entry, where):
+def _entry_label(write, entry, entry_name):
     if not isinstance(entry, dict):
-        raise _bad("%s is not a plan entry (a dict), got %s" % (where, type(entry).__name__))
-    if kind == "create":
+        raise _bad("%s is not a plan entry (a dict), got %s" % (entry_name, type(entry).__name__))
+    if write == "create":
         key = entry.get("key")
         if not isinstance(key, dict) or not key.get("type") or key.get("template_id") is None:
-            raise _bad("%s has no key (type, template_id, filter_str)" % where)
+            raise _bad("%s has no key (type, template_id, filter_str)" % entry_name)
         return key_text(make_key(key.get("template_id"), key.get("type"), key.get("filter_str")))
     if entry.get("id") is None:
-        raise _bad("%s has no id" % where)
+        raise _bad("%s has no id" % entry_name)
     return str(entry["id"])
 
 
-def _visible(kind, entry, where):
+def _visible(write, entry, entry_name):
     """What a reviewer saw of one write: the target values shown in the plan dict."""
-    if kind == "delete":
+    if write == "delete":
         return {}
-    if kind == "create":
+    if write == "create":
         values = entry.get("values")
         if not isinstance(values, dict):
-            raise _bad("%s has no values" % where)
-        shown = dict(("context." + key, canonical(value)) for key, value in (values.get("context") or {}).items() if canonical(value) != "")
-        shown.update(title=_target("title", values.get("title")), active=bool(values.get("active")))
-        return shown
+            raise _bad("%s has no values" % entry_name)
+        visible = dict(("context." + key, canonical(value)) for key, value in (values.get("context") or {}).items() if canonical(value) != "")
+        visible.update(title=_target("title", values.get("title")), active=bool(values.get("active")))
+        return visible
     changes = entry.get("changes")
     if not isinstance(changes, dict) or not all(isinstance(pair, (list, tuple)) and len(pair) == 2 for pair in changes.values()):
-        raise _bad("%s has no changes ({field: [old, new]})" % where)
+        raise _bad("%s has no changes ({field: [old, new]})" % entry_name)
     return dict((field, _target(field, pair[1])) for field, pair in changes.items())
 
 
 def visible_writes(plan):
-    """``{kind: {label: values}}`` of a plan dict (as kochava_triggers returns it); checks its shape."""
+    """``{write: {label: values}}`` of a plan dict (as kochava_triggers returns it); checks its shape."""
     writes = {}
-    for kind in WRITE_KINDS:
-        entries = plan.get(kind, [])
+    for write in WRITE_KINDS:
+        entries = plan.get(write, [])
         if not isinstance(entries, list):
-            raise _bad("has %s that is not a list" % kind)
-        writes[kind] = {}
+            raise _bad("has %s that is not a list" % write)
+        writes[write] = {}
         for index, entry in enumerate(entries):
-            where = "%s[%d]" % (kind, index)
-            label = _entry_label(kind, entry, where)
-            writes[kind][label] = _visible(kind, entry, where)
+            entry_name = "%s[%d]" % (write, index)
+            label = _entry_label(write, entry, entry_name)
+            writes[write][label] = _visible(write, entry, entry_name)
     return writes
 
 
@@ -144,7 +144,7 @@ class Review:
         if isinstance(expected, str):
             self.digest = _digest_app(expected, app_id)
         elif isinstance(expected, dict):
-            if not any(kind in expected for kind in WRITE_KINDS):
+            if not any(write in expected for write in WRITE_KINDS):
                 raise _bad("is a dict without create, update or delete lists")
             if not isinstance(expected.get("digest"), str):
                 raise _bad("is a plan dict without its digest entry (pass the whole plan, digest included)")
@@ -158,19 +158,19 @@ class Review:
         found = []
         if self.writes is not None:
             now = visible_writes(plan)
-            for kind in WRITE_KINDS:
-                reviewed, current = self.writes[kind], now[kind]
-                what = "trigger id " if kind != "create" else ""
+            for write in WRITE_KINDS:
+                reviewed, current = self.writes[write], now[write]
+                what = "trigger id " if write != "create" else ""
                 for label in sorted(set(reviewed) | set(current)):
                     if label not in current:
-                        found.append("%s %s%s: in the review, not in the plan now" % (kind, what, label))
+                        found.append("%s %s%s: in the review, not in the plan now" % (write, what, label))
                     elif label not in reviewed:
-                        found.append("%s %s%s: in the plan now, not in the review" % (kind, what, label))
+                        found.append("%s %s%s: in the plan now, not in the review" % (write, what, label))
                     else:
                         for field in sorted(set(reviewed[label]) | set(current[label])):
                             old, new = reviewed[label].get(field), current[label].get(field)
                             if old != new:
-                                found.append("%s %s%s %s: reviewed %s, now %s" % (kind, what, label, field, _quote(old), _quote(new)))
+                                found.append("%s %s%s %s: reviewed %s, now %s" % (write, what, label, field, _quote(old), _quote(new)))
         if digest != self.digest and not found:
             found.append("a value that is not shown (a hidden context value) differs" if self.writes is not None else "the writes differ")
         return found

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.planner import Planner
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.reader import Reader
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import diff_view, drift_message, plan_report, set_diff, shown, sort_key
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import diff_view, drift_message, masked_trigger, plan_report, set_diff, sort_key
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import hider_from
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import check_item, check_values, validate_items
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, key_fields, trigger_key
@@ -94,7 +94,7 @@ def run_set(client, params, check_mode=False, diff=True):
         "diff": set_diff(before, after, hidden, app_id) if diff else None,  # 1,000 triggers: worth skipping
     }
     if wanted:  # 1,000 triggers: about half of what a converged task costs
-        result["triggers"] = [shown(t, hidden) for t in sorted(after, key=sort_key)]
+        result["triggers"] = [masked_trigger(t, hidden) for t in sorted(after, key=sort_key)]
     return result
 
 
@@ -126,7 +126,7 @@ def run_single(client, params, check_mode=False):
     return {
         "notes": notes,
         "changed": changed,
-        "trigger": shown(planned["after"], hidden) or {},
+        "trigger": masked_trigger(planned["after"], hidden) or {},
         "diff": {"before": diff_view(planned["before"], hidden), "after": diff_view(planned["after"], hidden)},
     }
 

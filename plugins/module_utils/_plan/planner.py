@@ -22,7 +22,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.contex
     merge_context,
     validate_context,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import item_where
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import item_prefix
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import (
     TriggerError,
     key_text,
@@ -68,8 +68,8 @@ class Planner:
         self.reader = reader
         self.label_items = label_items
 
-    def where(self, index, item):
-        return item_where(index, item) if self.label_items else ""
+    def prefix(self, index, item):
+        return item_prefix(index, item) if self.label_items else ""
 
     def defaults(self, item, template_id):
         if item.get("purge_context") and item.get("context") is not None:
@@ -80,13 +80,13 @@ class Planner:
         """Template names -> ids; returns keyed items (checked before: _triggers/items.py)."""
         keyed, seen = [], {}
         for index, item in enumerate(items):
-            where = self.where(index, item)
+            prefix = self.prefix(index, item)
             template_id = item.get("template_id")
             if template_id is None:
                 try:
                     template_id = self.reader.template(name=item["template"])["id"]
                 except TriggerError as exc:
-                    raise TriggerError(where + exc.message) from None
+                    raise TriggerError(prefix + exc.message) from None
             key = make_key(template_id, item["type"], item.get("filter_str"))
             if key in seen:
                 raise TriggerError("triggers[%d] and triggers[%d] have the same key %s; a key may appear once" % (seen[key], index, key_text(key)))
@@ -103,18 +103,18 @@ class Planner:
             by_key.setdefault(trigger_key(trigger), []).append(trigger)
         actions = []
         for index, key, item in keyed:
-            where = self.where(index, item)
+            prefix = self.prefix(index, item)
             matches = by_key.get(key, [])
             if len(matches) > 1:
                 raise TriggerError(
                     "%s%d triggers of app %s have the key %s (ids %s); address one with id"
-                    % (where, len(matches), self.reader.app_id, key_text(key), ", ".join(str(t.get("id")) for t in matches))
+                    % (prefix, len(matches), self.reader.app_id, key_text(key), ", ".join(str(t.get("id")) for t in matches))
                 )
             found = matches[0] if matches else None
             try:
                 actions.append(self.plan_item(index, key, item, found))
             except TriggerError as exc:
-                raise TriggerError(where + exc.message) from None
+                raise TriggerError(prefix + exc.message) from None
         if purge:
             wanted = set(key for _index, key, _item in keyed)
             for trigger in current:
@@ -180,9 +180,9 @@ def changes_fields(changes):
     return set(field.split(".", 1)[0] for field in changes)
 
 
-def action(kind, key, index, item, before, **extra):
-    planned = {"action": kind, "key": key, "index": index, "item": item, "before": before, "after": before, "applied": False}
-    if kind == "delete":
+def action(name, key, index, item, before, **extra):
+    planned = {"action": name, "key": key, "index": index, "item": item, "before": before, "after": before, "applied": False}
+    if name == "delete":
         planned["after"] = None
     planned.update(extra)
     return planned

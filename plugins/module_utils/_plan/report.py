@@ -22,7 +22,7 @@ DIFF_FIELDS = ("type", "template_id", "filter_str", "title", "active", "context"
 PLAN_ACTIONS = ("create", "update", "delete", "unchanged")
 
 
-def shown(trigger, hidden):
+def masked_trigger(trigger, hidden):
     """A copy of ``trigger`` whose hidden context values show the placeholder."""
     if trigger is None:
         return None
@@ -32,14 +32,14 @@ def shown(trigger, hidden):
     return trigger
 
 
-def held(value):
+def stored_value(value):
     """A context value as the API holds it: a string (7 -> "7", True -> "true"); None and strings as they are."""
     return value if value is None or isinstance(value, str) else canonical(value)
 
 
-def held_context(context, hidden):
+def stored_context(context, hidden):
     """A context as the API holds it, sorted by key, hidden values masked."""
-    return dict(sorted(hide_context(dict((key, held(value)) for key, value in (context or {}).items()), hidden).items()))
+    return dict(sorted(hide_context(dict((key, stored_value(value)) for key, value in (context or {}).items()), hidden).items()))
 
 
 def diff_view(trigger, hidden):
@@ -50,7 +50,7 @@ def diff_view(trigger, hidden):
     if view.get("type") in TYPES_WITHOUT_FILTER and not view.get("filter_str"):
         view.pop("filter_str", None)
     if isinstance(view.get("context"), dict):
-        view["context"] = held_context(view["context"], hidden)
+        view["context"] = stored_context(view["context"], hidden)
     return copy.deepcopy(view)
 
 
@@ -101,13 +101,13 @@ def set_diff(before, after, hidden, app_id=None):
 def _hide_change(field, values, hidden):
     if field.startswith("context."):
         key = field[len("context.") :]
-        return [as_hider(hidden).value(key, held(value)) for value in values]
+        return [as_hider(hidden).value(key, stored_value(value)) for value in values]
     return list(values)
 
 
 def plan_report(actions, hidden):
     """``{create: [...], update: [...], delete: [...], unchanged: [...]}`` for people and pipelines."""
-    report = dict((kind, []) for kind in PLAN_ACTIONS)
+    report = dict((action, []) for action in PLAN_ACTIONS)
     for planned in actions:
         trigger = planned["after"] or planned["before"] or {}
         entry = {
@@ -128,7 +128,7 @@ def plan_report(actions, hidden):
             entry["values"] = {
                 "title": predicted.get("title"),
                 "active": bool(predicted.get("active")),
-                "context": dict((k, v) for k, v in held_context(predicted.get("context"), hidden).items() if v != ""),
+                "context": dict((k, v) for k, v in stored_context(predicted.get("context"), hidden).items() if v != ""),
             }
         report[planned["action"]].append(entry)
     return report
@@ -136,7 +136,7 @@ def plan_report(actions, hidden):
 
 def empty_plan():
     """The plan of a run that read nothing (it failed validation)."""
-    return dict((kind, []) for kind in PLAN_ACTIONS)
+    return dict((action, []) for action in PLAN_ACTIONS)
 
 
 def drift_message(app_id, actions):

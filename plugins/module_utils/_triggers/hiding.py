@@ -77,10 +77,10 @@ class Hider:
         """The mask shown for the (non-empty) hidden text ``text``."""
         if self.secret is None:
             return MASK
-        shown = self._masks.get(text)
-        if shown is None:  # a value read and declared alike is fingerprinted once
-            shown = self._masks[text] = "%s~%s" % (MASK, fingerprint(text, self.secret))
-        return shown
+        masked = self._masks.get(text)
+        if masked is None:  # a value read and declared alike is fingerprinted once
+            masked = self._masks[text] = "%s~%s" % (MASK, fingerprint(text, self.secret))
+        return masked
 
     def value(self, key, value):
         """``value`` of context key ``key`` as shown: masked whole, its hidden URL parameters masked, or as it is."""
@@ -144,39 +144,39 @@ def declared_contexts(params):
     return [params.get("context")] + [item.get("context") for item in items]
 
 
-def shown_params(params):
+def masked_params(params):
     """A task's arguments as shown (a result's invocation, the log): the API key replaced by
     Ansible's no_log placeholder, every context masked by the task's own hiding rules."""
     hider = hider_from(params)
-    shown = dict(params)
-    if shown.get("api_key") is not None:
-        shown["api_key"] = NO_LOG_PLACEHOLDER
-    if "context" in shown:
-        shown["context"] = _shown_context(shown["context"], hider)
-    triggers = shown.get("triggers")
+    masked = dict(params)
+    if masked.get("api_key") is not None:
+        masked["api_key"] = NO_LOG_PLACEHOLDER
+    if "context" in masked:
+        masked["context"] = _masked_context(masked["context"], hider)
+    triggers = masked.get("triggers")
     if isinstance(triggers, list):
-        shown["triggers"] = [_shown_item(item, hider) for item in triggers]
+        masked["triggers"] = [_masked_item(item, hider) for item in triggers]
     elif triggers is not None:
-        shown["triggers"] = _shown_other(triggers, hider)
-    return shown
+        masked["triggers"] = _masked_other(triggers, hider)
+    return masked
 
 
-def _shown_item(item, hider):
+def _masked_item(item, hider):
     if not isinstance(item, dict):
-        return _shown_other(item, hider)
-    return dict(item, context=_shown_context(item["context"], hider)) if "context" in item else dict(item)
+        return _masked_other(item, hider)
+    return dict(item, context=_masked_context(item["context"], hider)) if "context" in item else dict(item)
 
 
-def _shown_context(context, hider):
-    return hider.context(context) if isinstance(context, dict) else _shown_other(context, hider)
+def _masked_context(context, hider):
+    return hider.context(context) if isinstance(context, dict) else _masked_other(context, hider)
 
 
-def _shown_other(value, hider):
+def _masked_other(value, hider):
     """A value that is not what it should be (the task fails): as it is, unless anything is hidden."""
     return value if not hider or value is None else hider.mask(str(value))
 
 
-def shown_message(msg, params, secrets=()):
+def masked_message(msg, params, secrets=()):
     """A message as shown: ``secrets`` and the task's declared hidden texts redacted, hidden URL parameters masked."""
     hider = hider_from(params)
     secrets = set(secrets)
@@ -188,14 +188,15 @@ def shown_message(msg, params, secrets=()):
 class SecretWatch:
     """A client whose answers' hidden texts are handed to ``keep`` (to redact messages; linear in the triggers read)."""
 
-    _READS = ("list_triggers", "get_trigger", "create_trigger", "update_trigger")
+    # the calls whose answers carry triggers, writes included: their hidden texts are kept
+    _TRIGGER_ANSWERS = ("list_triggers", "get_trigger", "create_trigger", "update_trigger")
 
     def __init__(self, client, hider, keep):
         self._client, self._hider, self._keep = client, hider, keep
 
     def __getattr__(self, name):
         attr = getattr(self._client, name)
-        if name not in self._READS:
+        if name not in self._TRIGGER_ANSWERS:
             return attr
 
         def watched(*args, **kwargs):

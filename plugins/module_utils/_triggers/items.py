@@ -152,35 +152,35 @@ def to_bool(value):
 CONVERT = dict(str=to_str, int=to_int, bool=to_bool, dict=to_dict)
 
 
-def item_where(index, item):
+def item_prefix(index, item):
     """How messages of the static checks name an item: ``triggers[1] (event/3373/Purchase): ``."""
     template = item.get("template_id") if item.get("template_id") is not None else item.get("template")
     text = "%s/%s" % (item.get("type"), template) + ("/%s" % item["filter_str"] if item.get("filter_str") else "")
     return "triggers[%d] (%s): " % (index, text)
 
 
-def check_values(item, where=""):
+def check_values(item, prefix=""):
     """Checks of the values given, whatever addresses the trigger (no API call)."""
     try:
         check_scalar_context(item.get("context"))
     except TriggerError as exc:
-        raise TriggerError(where + exc.message) from None
+        raise TriggerError(prefix + exc.message) from None
     if item.get("title") is not None and not str(item["title"]).strip():
-        raise TriggerError(where + "title must not be empty")
+        raise TriggerError(prefix + "title must not be empty")
     if item.get("type") in TYPES_WITHOUT_FILTER and item.get("filter_str"):
-        raise TriggerError(where + "filter_str is only valid for event triggers; %s triggers are one per template per app" % item["type"])
+        raise TriggerError(prefix + "filter_str is only valid for event triggers; %s triggers are one per template per app" % item["type"])
 
 
-def check_item(item, where):
-    """Checks of a trigger addressed by its key that need no API call (``where`` prefixes every message)."""
-    check_values(item, where)
+def check_item(item, prefix):
+    """Checks of a trigger addressed by its key that need no API call (``prefix`` leads every message)."""
+    check_values(item, prefix)
     trigger_type, filter_str = item.get("type"), item.get("filter_str")
     if not trigger_type or (item.get("template_id") is None and not item.get("template")):
-        raise TriggerError(where + "a trigger is addressed by its key: type and template_id (or template) are required")
+        raise TriggerError(prefix + "a trigger is addressed by its key: type and template_id (or template) are required")
     if item.get("template") is not None and not str(item["template"]).strip():
-        raise TriggerError(where + "template must not be empty; give a template's name, or template_id")
+        raise TriggerError(prefix + "template must not be empty; give a template's name, or template_id")
     if trigger_type == "event" and not str(filter_str or "").strip():
-        raise TriggerError(where + "filter_str is required when type=event (event triggers are told apart by filter_str)")
+        raise TriggerError(prefix + "filter_str is required when type=event (event triggers are told apart by filter_str)")
 
 
 def item_problems(index, raw):
@@ -203,8 +203,8 @@ def item_problems(index, raw):
         try:
             value = CONVERT[kind](value)
         except ValueError:
-            shown = quoted(value) if kind == "bool" or choices else kind_of(value)
-            problems.append("%s.%s must be %s, got %s" % (name, field, _KIND_TEXT[kind], shown))
+            named = quoted(value) if kind == "bool" or choices else kind_of(value)
+            problems.append("%s.%s must be %s, got %s" % (name, field, _KIND_TEXT[kind], named))
             item[field] = None
             continue
         if choices and value not in choices:
@@ -220,7 +220,7 @@ def item_problems(index, raw):
         try:
             check_item(item, "")
         except TriggerError as exc:
-            problems.append(item_where(index, item) + exc.message)  # named only when needed: cheaper
+            problems.append(item_prefix(index, item) + exc.message)  # named only when needed: cheaper
     return item, problems
 
 

@@ -290,7 +290,7 @@ def test_request_returns_envelope(rsps, client):
 
 def test_numbers_as_strings_normalised_and_warnings_deduplicated(rsps, client):
     rsps.get(LIST, json=fixture('triggers_strings.json'))
-    first, second = client.get_all('/apps/17/postbacks', kind='trigger')  # normalising only; list_triggers also checks the app
+    first, second = client.get_all('/apps/17/postbacks', shape='trigger')  # normalising only; list_triggers also checks the app
     assert (first['id'], first['app_id'], first['template_id']) == (689966, 87100, 3373)
     assert first['active'] is True and second['active'] is False
     assert first['type'] == 'install'
@@ -317,7 +317,7 @@ def test_pagination_three_pages(rsps, client):
 
 def test_pagination_empty_token_ends(rsps, client):
     rsps.get(LIST, json=envelope([{'id': 1}], nextToken=''))
-    assert len(client.get_all('/apps/17/postbacks', kind='trigger')) == 1
+    assert len(client.get_all('/apps/17/postbacks', shape='trigger')) == 1
     assert len(rsps.calls) == 1
 
 
@@ -933,7 +933,7 @@ def test_uncertain_post_and_retry_summary_name_the_full_path(rsps, v1_client):
         v1_client.create_trigger({})
     assert str(info.value).startswith('POST /v1/postbacks: the outcome is unknown (read timed out')
     assert v1_client.retry.summary() == 'GET /v1/apps/87100/postbacks: retried once after HTTP 503'
-    assert v1_client.where('post', 'postbacks') == 'POST /v1/postbacks'
+    assert v1_client.call_name('post', 'postbacks') == 'POST /v1/postbacks'
 
 
 def test_body_encoding_error_names_the_full_path(harness):

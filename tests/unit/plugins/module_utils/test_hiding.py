@@ -23,8 +23,8 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding
     as_hider,
     fingerprint,
     hider_from,
-    shown_message,
-    shown_params,
+    masked_message,
+    masked_params,
     split_names,
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
@@ -135,7 +135,7 @@ def test_a_fingerprinted_mask_is_refused_as_a_context_value():
 
 
 # --------------------------------------------------------------------------
-# hider_from, shown_params, shown_message
+# hider_from, masked_params, masked_message
 # --------------------------------------------------------------------------
 def test_hider_from_params():
     hider = hider_from({"hidden_context_keys": ["pin"], "hidden_url_params": ["token"], "api_key": KEY})
@@ -149,7 +149,7 @@ def test_unreadable_hidden_options_hide_every_value(bad):
     assert hider.context({"a": "x", "b": ""}) == {"a": masked("x"), "b": ""}
 
 
-def test_shown_params_mask_the_key_and_every_declared_context():
+def test_masked_params_mask_the_key_and_every_declared_context():
     params = {
         "api_key": KEY,
         "app_id": 87100,
@@ -158,24 +158,24 @@ def test_shown_params_mask_the_key_and_every_declared_context():
         "context": {"pin": "1234", "cpi_mostback_url": "https://c.example/i?token=abc"},
         "triggers": [{"type": "install", "context": {"pin": "9"}}, {"type": "click"}, "install token=abc"],
     }
-    shown = shown_params(params)
-    assert shown["api_key"] == NO_LOG_PLACEHOLDER
-    assert shown["context"] == {"pin": masked("1234"), "cpi_mostback_url": "https://c.example/i?token=%s" % masked("abc")}
-    assert shown["triggers"][0] == {"type": "install", "context": {"pin": masked("9")}}
-    assert shown["triggers"][1] == {"type": "click"}
-    assert shown["triggers"][2] == masked("install token=abc")  # not an item: hidden whole
+    args = masked_params(params)
+    assert args["api_key"] == NO_LOG_PLACEHOLDER
+    assert args["context"] == {"pin": masked("1234"), "cpi_mostback_url": "https://c.example/i?token=%s" % masked("abc")}
+    assert args["triggers"][0] == {"type": "install", "context": {"pin": masked("9")}}
+    assert args["triggers"][1] == {"type": "click"}
+    assert args["triggers"][2] == masked("install token=abc")  # not an item: hidden whole
     assert params["context"]["pin"] == "1234" and params["triggers"][0]["context"]["pin"] == "9"  # a copy
-    assert "1234" not in repr(shown) and "abc" not in repr(shown) and KEY not in repr(shown)
+    assert "1234" not in repr(args) and "abc" not in repr(args) and KEY not in repr(args)
 
 
-def test_shown_params_of_a_triggers_option_that_is_not_a_list():
-    assert shown_params({"hidden_url_params": ["token"], "triggers": "install?token=abc"})["triggers"] == "********"
-    assert shown_params({"triggers": "install"})["triggers"] == "install"
+def test_masked_params_of_a_triggers_option_that_is_not_a_list():
+    assert masked_params({"hidden_url_params": ["token"], "triggers": "install?token=abc"})["triggers"] == "********"
+    assert masked_params({"triggers": "install"})["triggers"] == "install"
 
 
-def test_shown_message_redacts_declared_values_and_hidden_url_parameters():
+def test_masked_message_redacts_declared_values_and_hidden_url_parameters():
     params = {"hidden_context_keys": ["pin"], "hidden_url_params": ["token"], "context": {"pin": "98765"}}
-    message = shown_message("pin 98765 refused; https://p.example/?token=stray&a=1; key K", params, {"K"})
+    message = masked_message("pin 98765 refused; https://p.example/?token=stray&a=1; key K", params, {"K"})
     assert message == "pin ******** refused; https://p.example/?token=********&a=1; key ********"
 
 

@@ -12,7 +12,7 @@ import difflib
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import diff_view, export_item, plan_report, set_diff, shown
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import diff_view, export_item, masked_trigger, plan_report, set_diff
 from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.constants import APP, TEMPLATE, URL, trigger
 
 HIDDEN = {"token", "pin", "empty"}
@@ -25,18 +25,18 @@ def secret_trigger(trigger_id=7, trigger_type="install", filter_str="", **fields
 
 
 # --------------------------------------------------------------------------
-# shown
+# masked_trigger
 # --------------------------------------------------------------------------
-def test_shown_masks_hidden_values_in_a_copy():
+def test_masked_trigger_masks_hidden_values_in_a_copy():
     original = secret_trigger()
-    result = shown(original, HIDDEN)
+    result = masked_trigger(original, HIDDEN)
     assert result == dict(original, context=MASKED_CONTEXT)
     assert original["context"] == SECRET_CONTEXT
 
 
-def test_shown_of_nothing_and_of_a_trigger_without_context():
-    assert shown(None, HIDDEN) is None
-    assert shown({"id": 1}, HIDDEN) == {"id": 1}
+def test_masked_trigger_of_nothing_and_of_a_trigger_without_context():
+    assert masked_trigger(None, HIDDEN) is None
+    assert masked_trigger({"id": 1}, HIDDEN) == {"id": 1}
 
 
 # --------------------------------------------------------------------------

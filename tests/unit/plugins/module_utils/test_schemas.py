@@ -28,9 +28,9 @@ def fixture(name):
         return json.load(handle)
 
 
-def problems_of(body, kind=None):
+def problems_of(body, shape=None):
     with pytest.raises(SchemaError) as info:
-        validate_envelope(body, kind)
+        validate_envelope(body, shape)
     return info.value.problems
 
 
