@@ -19,13 +19,14 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import FIELDS
 from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
 
 SEEDED_ID = 500001  # the install trigger of 3373 planted for the id cases
 MASK = "********"
 
 CONNECTION = ("api_key", "api_url", "validate_certs", "timeout", "max_retries", "rate_limit_wait", "max_requests_per_second")
-TRIGGER_FIELDS = ("type", "template_id", "template", "filter_str", "title", "active", "context", "purge_context", "allow_unknown_context", "state")
+TRIGGER_FIELDS = tuple(FIELDS)  # a trigger's fields, listed once in _triggers/fields.py
 HIDDEN = ("hidden_context_keys", "hidden_url_params")  # every module takes them (a group default never breaks a task)
 SPEC = {
     "kochava_trigger": set(CONNECTION + HIDDEN + TRIGGER_FIELDS + ("app_id", "id")),

@@ -29,6 +29,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.retry impor
 from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import masked_trigger, plan_report
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import is_http_url
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import argument_spec as trigger_argument_spec
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import (
     SecretWatch,
     declared_contexts,
@@ -37,7 +38,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding
     masked_params,
     split_names,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES, TriggerError
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
 
 MAX_TIMEOUT = 86400
 MISSING_KEY = "api_key is required: set it in the task, in module_defaults for group/kochava.publisher.kochava, or in the KOCHAVA_API_KEY environment variable"
@@ -53,7 +54,6 @@ CONNECTION_ARGUMENT_SPEC = dict(
     max_requests_per_second=dict(type="float", default=0, fallback=(env_fallback, ["KOCHAVA_MAX_REQUESTS_PER_SECOND"])),
 )
 APP_ID = dict(type="int", required=True)
-TRIGGER_TYPE = dict(type="str", choices=list(TYPES))
 
 
 def env_names_fallback(*names):
@@ -70,19 +70,9 @@ HIDDEN_ARGUMENT_SPEC = dict(
     hidden_context_keys=HIDDEN_CONTEXT_KEYS,
     hidden_url_params=dict(HIDDEN_CONTEXT_KEYS, fallback=(env_names_fallback, ["KOCHAVA_HIDDEN_URL_PARAMS"])),
 )
-# The fields of one trigger: kochava_trigger's options, kochava_triggers' item options.
-TRIGGER_FIELDS = dict(
-    type=TRIGGER_TYPE,
-    template_id=dict(type="int"),
-    template=dict(type="str"),
-    filter_str=dict(type="str"),
-    title=dict(type="str"),
-    active=dict(type="bool"),
-    context=dict(type="dict"),
-    purge_context=dict(type="bool", default=False),
-    allow_unknown_context=dict(type="bool", default=False),
-    state=dict(type="str", default="present", choices=["present", "absent"]),
-)
+# The fields of one trigger (_triggers/fields.py): kochava_trigger's options.
+TRIGGER_FIELDS = trigger_argument_spec()
+TRIGGER_TYPE = TRIGGER_FIELDS["type"]  # kochava_trigger_info's filter takes the same types
 
 
 def connection_problem(params):

@@ -16,11 +16,10 @@ __metaclass__ = type
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.planner import Planner
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.reader import Reader
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import diff_view, drift_message, masked_trigger, plan_report, set_diff, sort_key
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import FIELDS
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import hider_from
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import check_item, check_values, validate_items
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, key_fields, trigger_key
-
-ITEM_OPTIONS = ("type", "template_id", "template", "filter_str", "title", "active", "context", "purge_context", "allow_unknown_context", "state")
 
 
 def run_plan(planner, actions, check_mode, digest=None):
@@ -103,7 +102,7 @@ def run_single(client, params, check_mode=False):
     hidden = hider_from(params)
     reader = Reader(client, params["app_id"])
     planner = Planner(reader, label_items=False)
-    item = dict((option, params.get(option)) for option in ITEM_OPTIONS)
+    item = dict((option, params.get(option)) for option in FIELDS)  # the item kochava_triggers would take
     current = None
     if params.get("id") is not None:
         check_values(item)  # before the read: nothing is sent for a task that cannot run

@@ -23,25 +23,12 @@ import decimal
 import json
 
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import check_scalar_context
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import FIELDS
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES, TYPES_WITHOUT_FILTER, TriggerError
 
-STATES = ("present", "absent")
-# name -> (kind, choices, default): what each item takes (kochava_triggers' documented suboptions)
-ITEM_FIELDS = dict(
-    type=("str", TYPES, None),
-    template_id=("int", None, None),
-    template=("str", None, None),
-    filter_str=("str", None, None),
-    title=("str", None, None),
-    active=("bool", None, None),
-    context=("dict", None, None),
-    purge_context=("bool", None, False),
-    allow_unknown_context=("bool", None, False),
-    state=("str", STATES, "present"),
-)
 _TRUE = frozenset(("y", "yes", "on", "1", "true", "t"))  # Ansible's boolean words
 _FALSE = frozenset(("n", "no", "off", "0", "false", "f"))
-_KIND_TEXT = dict(str="a string", int="an integer", bool="a boolean (true/false, yes/no, 1/0)", dict="a dict of input id: value")
+_TYPE_TEXT = dict(str="a string", int="an integer", bool="a boolean (true/false, yes/no, 1/0)", dict="a dict of input id: value")
 
 
 class ValidItems(list):
@@ -191,20 +178,21 @@ def item_problems(index, raw):
     except ValueError:
         return None, ["%s must be a dict of a trigger's options (type, template_id, title, ...), got %s" % (name, kind_of(raw))]
     problems = []
-    if not given.keys() <= ITEM_FIELDS.keys():
-        unknown = sorted(str(key) for key in given if key not in ITEM_FIELDS)
-        problems.append("%s: unknown option%s %s; allowed: %s" % (name, "s" if len(unknown) > 1 else "", ", ".join(unknown), ", ".join(ITEM_FIELDS)))
+    if not given.keys() <= FIELDS.keys():
+        unknown = sorted(str(key) for key in given if key not in FIELDS)
+        problems.append("%s: unknown option%s %s; allowed: %s" % (name, "s" if len(unknown) > 1 else "", ", ".join(unknown), ", ".join(FIELDS)))
     item = {}
-    for field, (kind, choices, default) in ITEM_FIELDS.items():
+    for field, spec in FIELDS.items():
         value = given.get(field)
         if value is None:
-            item[field] = default
+            item[field] = spec.get("default")
             continue
+        field_type, choices = spec["type"], spec.get("choices")
         try:
-            value = CONVERT[kind](value)
+            value = CONVERT[field_type](value)
         except ValueError:
-            named = quoted(value) if kind == "bool" or choices else kind_of(value)
-            problems.append("%s.%s must be %s, got %s" % (name, field, _KIND_TEXT[kind], named))
+            named = quoted(value) if field_type == "bool" or choices else kind_of(value)
+            problems.append("%s.%s must be %s, got %s" % (name, field, _TYPE_TEXT[field_type], named))
             item[field] = None
             continue
         if choices and value not in choices:

@@ -10,8 +10,8 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import FIELDS
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import (
-    ITEM_FIELDS,
     ValidItems,
     check_item,
     check_values,
@@ -54,7 +54,7 @@ def test_every_field_is_present_with_its_default():
         "allow_unknown_context": False,
         "state": "present",
     }
-    assert list(normal) == list(ITEM_FIELDS)
+    assert list(normal) == list(FIELDS)
 
 
 def test_null_is_the_same_as_left_out():
@@ -274,21 +274,3 @@ def test_check_values_of_a_trigger_addressed_by_id(fields, message):
 
 def test_check_values_needs_no_key():
     assert check_values({"type": None, "template_id": None, "title": "T", "context": {"cpi_mostback_url": URL}}) is None
-
-
-# --------------------------------------------------------------------------
-# The documented suboptions are what _triggers/items.py takes
-# --------------------------------------------------------------------------
-def test_the_documented_suboptions_match_the_fields():
-    # ansible-core no longer validates the items, so validate-modules no longer compares the
-    # documented suboptions with an argument spec: this test does, field by field.
-    import yaml
-
-    from ansible_collections.kochava.publisher.plugins.modules import kochava_triggers
-
-    documented = yaml.safe_load(kochava_triggers.DOCUMENTATION)["options"]["triggers"]["suboptions"]
-    assert sorted(documented) == sorted(ITEM_FIELDS)
-    for name, (kind, choices, default) in ITEM_FIELDS.items():
-        doc = documented[name]
-        assert (doc["type"], doc.get("choices"), doc.get("default")) == (kind, list(choices) if choices else None, default), name
-    assert documented["type"].get("required") is True
