@@ -3,66 +3,17 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Canonical forms of API values: booleans and integers sent as strings, triggers, templates.
+"""Canonical forms of API values: triggers and templates, their booleans and integers sent as strings.
 
 Pure functions, no third-party import: ``_schemas`` applies them to every
-item of an answer it validated.
+item of an answer it validated. The conversions themselves are ``_api/convert.py``'s.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-_TRUE_STRINGS = frozenset(('true', '1', 'yes', 'on'))
-_FALSE_STRINGS = frozenset(('false', '0', 'no', 'off'))
-
-
-def type_name(value):
-    """How a message names the JSON type of ``value`` (never the value: it may be a secret)."""
-    if value is None:
-        return 'null'
-    if isinstance(value, bool):
-        return 'boolean'
-    if isinstance(value, str):
-        return 'a string' if value.strip() else 'an empty string'
-    if isinstance(value, (int, float)):
-        return 'a number'
-    if isinstance(value, dict):
-        return 'an object'
-    if isinstance(value, list):
-        return 'a list'
-    return type(value).__name__
-
-
-def to_bool(value):
-    """Return ``value`` as a bool.
-
-    Accepts bools, the integers 0 and 1, and the strings true/false, 1/0,
-    yes/no, on/off (any case, surrounding blanks ignored). Anything else
-    raises ``ValueError``.
-    """
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in _TRUE_STRINGS:
-            return True
-        if text in _FALSE_STRINGS:
-            return False
-    raise ValueError('expected a boolean (true/false), got %s' % type_name(value))
-
-
-def to_int(value):
-    """Return ``value`` as an int: ints (not bools) and numeric strings; else ``ValueError``."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if text and (text.isdigit() or (text[0] in '+-' and text[1:].isdigit())):
-            return int(text)
-    raise ValueError('expected an integer or a numeric string, got %s' % type_name(value))
+from ansible_collections.kochava.publisher.plugins.module_utils._api.convert import to_bool, to_int
 
 
 def _int_if_numeric(value):

@@ -15,14 +15,8 @@ __metaclass__ = type
 import functools
 import traceback
 
-from ansible_collections.kochava.publisher.plugins.module_utils._api.normalize import (
-    is_plain_trigger,
-    normalize_template,
-    normalize_trigger,
-    to_bool,
-    to_int,
-    type_name,
-)
+from ansible_collections.kochava.publisher.plugins.module_utils._api.convert import to_bool, to_int, type_name
+from ansible_collections.kochava.publisher.plugins.module_utils._api.normalize import is_plain_trigger, normalize_template, normalize_trigger
 
 try:
     import voluptuous as vol

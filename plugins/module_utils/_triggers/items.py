@@ -18,16 +18,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ast
-import decimal
-import json
-
+from ansible_collections.kochava.publisher.plugins.module_utils._api.convert import TASK, to_bool, to_dict, to_int, to_str, type_name
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import check_scalar_context
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import FIELDS
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES, TYPES_WITHOUT_FILTER, TriggerError
 
-_TRUE = frozenset(("y", "yes", "on", "1", "true", "t"))  # Ansible's boolean words
-_FALSE = frozenset(("n", "no", "off", "0", "false", "f"))
 _TYPE_TEXT = dict(str="a string", int="an integer", bool="a boolean (true/false, yes/no, 1/0)", dict="a dict of input id: value")
 
 
@@ -35,108 +30,15 @@ class ValidItems(list):
     """Items ``validate_items`` returned: given to it again, they are not checked twice."""
 
 
-def kind_of(value):
-    """How a message names what was given: its type only (the value may be secret)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string" if value.strip() else "an empty string"
-    if isinstance(value, dict):
-        return "a dict"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    return type(value).__name__
-
-
 def quoted(value):
     """A harmless value (a boolean or choice word) as a message shows it, cut short."""
     if not isinstance(value, str):
-        return kind_of(value) if isinstance(value, (dict, list, tuple)) else repr(value)
+        return type_name(value, TASK) if isinstance(value, (dict, list, tuple)) else repr(value)
     return repr(value) if len(value) <= 60 else repr(value[:60]) + "... (%d characters)" % len(value)
 
 
-def to_dict(value):
-    """A dict, or a string holding one (JSON, a Python literal, or ``k1=v1, k2=v2``), as Ansible reads a dict option; else ValueError."""
-    if isinstance(value, dict):
-        return dict(value)
-    if isinstance(value, str) and value.startswith("{"):
-        for parse in (json.loads, ast.literal_eval):
-            try:
-                parsed = parse(value)
-            except Exception:  # noqa: BLE001 - any parse failure means "not a dict"
-                continue
-            if isinstance(parsed, dict):
-                return parsed
-    elif isinstance(value, str) and "=" in value:
-        fields = _key_value_fields(value.strip())
-        if all("=" in field for field in fields):
-            return dict(field.split("=", 1) for field in fields)
-    raise ValueError(kind_of(value))
-
-
-def _key_value_fields(text):
-    """``k1=v1, k2="v 2"`` -> ['k1=v1', 'k2=v 2']: Ansible's splitting (quotes, backslash escapes)."""
-    fields, field, quote, escaped = [], [], None, False
-    for char in text:
-        if escaped:
-            field.append(char)
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif quote is None and char in "'\"":
-            quote = char
-        elif char == quote:
-            quote = None
-        elif quote is None and char in ", ":
-            fields.append("".join(field))
-            field = []
-        else:
-            field.append(char)
-    fields.append("".join(field))
-    return [field for field in fields if field]
-
-
-def to_str(value):
-    """A str from a str or a number (a bool gives 'True', as Ansible does); else ValueError."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        return str(value)
-    raise ValueError(kind_of(value))
-
-
-def to_int(value):
-    """An int from an int (not a bool), a whole float, or a numeric string; else ValueError."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, (str, float)):
-        try:
-            number = decimal.Decimal(value.strip() if isinstance(value, str) else value)
-            if number.is_finite() and number == int(number):
-                return int(number)
-        except (decimal.DecimalException, ValueError, OverflowError):
-            pass
-    raise ValueError(kind_of(value))
-
-
-def to_bool(value):
-    """A bool from a bool, 0/1, or one of Ansible's boolean words (any case); else ValueError."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise ValueError(kind_of(value))
-
-
-CONVERT = dict(str=to_str, int=to_int, bool=to_bool, dict=to_dict)
+# field type -> the converter of a task's value (_api/convert.py)
+CONVERT = dict(str=to_str, int=lambda value: to_int(value, TASK), bool=lambda value: to_bool(value, TASK), dict=to_dict)
 
 
 def item_prefix(index, item):
@@ -176,7 +78,7 @@ def item_problems(index, raw):
     try:
         given = to_dict(raw)
     except ValueError:
-        return None, ["%s must be a dict of a trigger's options (type, template_id, title, ...), got %s" % (name, kind_of(raw))]
+        return None, ["%s must be a dict of a trigger's options (type, template_id, title, ...), got %s" % (name, type_name(raw, TASK))]
     problems = []
     if not given.keys() <= FIELDS.keys():
         unknown = sorted(str(key) for key in given if key not in FIELDS)
@@ -191,7 +93,7 @@ def item_problems(index, raw):
         try:
             value = CONVERT[field_type](value)
         except ValueError:
-            named = quoted(value) if field_type == "bool" or choices else kind_of(value)
+            named = quoted(value) if field_type == "bool" or choices else type_name(value, TASK)
             problems.append("%s.%s must be %s, got %s" % (name, field, _TYPE_TEXT[field_type], named))
             item[field] = None
             continue
@@ -217,7 +119,7 @@ def validate_items(raw):
     if isinstance(raw, ValidItems):
         return raw
     if not isinstance(raw, (list, tuple)):
-        raise TriggerError("triggers must be a list of triggers (one dict of options per trigger), got %s" % kind_of(raw))
+        raise TriggerError("triggers must be a list of triggers (one dict of options per trigger), got %s" % type_name(raw, TASK))
     items, problems = ValidItems(), []
     for index, given in enumerate(raw):
         item, found = item_problems(index, given)

@@ -15,7 +15,6 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items 
     ValidItems,
     check_item,
     check_values,
-    to_dict,
     validate_items,
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
@@ -89,24 +88,6 @@ def test_dicts_from_json_or_literal_strings():
     items = validate_items([given, item(context="{'cpi_mostback_url': '%s', 'deferred_for': 0}" % URL)])
     assert items[0]["context"] == {"cpi_mostback_url": URL} and items[0]["filter_str"] == "Purchase"
     assert items[1]["context"] == {"cpi_mostback_url": URL, "deferred_for": 0}
-
-
-@pytest.mark.parametrize(
-    "text",
-    ['{"a": 1}', "{'a': 1}", "a=1, b=2", "a=1 b=2", "url=%s?x=1&y=2" % URL, 'a="x, y" b=\'p q\'', "a=x\\ y", "a==", "{a", "a=1, b", "plain", "", "=1"],
-)
-def test_dict_strings_are_read_as_ansible_reads_them(text):
-    from ansible.module_utils.common.validation import check_type_dict
-
-    try:
-        expected = check_type_dict(text)
-    except (TypeError, ValueError):  # ansible-core 2.16 raises ValueError for "a=1, b"; both mean "not a dict"
-        expected = None
-    try:
-        found = to_dict(text)
-    except ValueError:
-        found = None
-    assert found == expected
 
 
 def test_an_empty_list_is_valid_and_valid_items_are_not_checked_twice():

@@ -9,9 +9,7 @@ __metaclass__ = type
 import json
 import os
 
-import pytest
-
-from ansible_collections.kochava.publisher.plugins.module_utils._api.normalize import normalize_template, normalize_trigger, to_bool, to_int, type_name
+from ansible_collections.kochava.publisher.plugins.module_utils._api.normalize import normalize_template, normalize_trigger
 
 FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures')
 
@@ -19,45 +17,6 @@ FIXTURES = os.path.join(os.path.dirname(__file__), '..', '..', 'fixtures')
 def fixture(name):
     with open(os.path.join(FIXTURES, name)) as handle:
         return json.load(handle)
-
-
-@pytest.mark.parametrize(
-    'value, expected',
-    [
-        (True, True),
-        (False, False),
-        (1, True),
-        (0, False),
-        ('true', True),
-        ('TRUE', True),
-        (' false ', False),
-        ('1', True),
-        ('0', False),
-        ('yes', True),
-        ('no', False),
-        ('on', True),
-        ('off', False),
-    ],
-)
-def test_to_bool_accepts(value, expected):
-    assert to_bool(value) is expected
-
-
-@pytest.mark.parametrize('value', [None, 2, -1, 'maybe', '', 1.5, [], {}])
-def test_to_bool_rejects(value):
-    with pytest.raises(ValueError):
-        to_bool(value)
-
-
-@pytest.mark.parametrize('value, expected', [(5, 5), ('17', 17), (' 42 ', 42), ('-3', -3), ('+8', 8)])
-def test_to_int_accepts(value, expected):
-    assert to_int(value) == expected
-
-
-@pytest.mark.parametrize('value', [True, None, '', 'abc', '1.5', 1.5, '1e3', []])
-def test_to_int_rejects(value):
-    with pytest.raises(ValueError):
-        to_int(value)
 
 
 def test_normalize_trigger_coerces_and_fills():
@@ -98,14 +57,6 @@ def test_normalize_template_required_and_ids():
     assert raw['context_meta'][0]['input']['required'] == 'false', 'input is not modified'
     assert normalize_template({'id': 1})['context_meta'] == []
     assert normalize_template({'id': 1, 'context_meta': [{'input': {'id': 'x'}}]})['context_meta'][0]['input'] == {'id': 'x', 'required': False}
-
-
-@pytest.mark.parametrize(
-    'value, expected',
-    [(None, 'null'), (True, 'boolean'), ('x', 'a string'), (' ', 'an empty string'), (1.5, 'a number'), ({}, 'an object'), ([], 'a list'), (b'x', 'bytes')],
-)
-def test_type_name_never_shows_the_value(value, expected):
-    assert type_name(value) == expected
 
 
 def test_normalize_template_keeps_odd_items():
