@@ -65,7 +65,14 @@ __all__ = [
     'KochavaError',
     'KochavaNotFoundError',
     'KochavaUncertainWriteError',
+    'MISSING_KEY',
+    'api_key_missing',
 ]
+
+
+def api_key_missing(api_key):
+    """Whether ``api_key`` is no key at all (unset, not a string, empty or blank): then the task says ``MISSING_KEY``."""
+    return not isinstance(api_key, str) or not api_key.strip()
 
 
 class KochavaClient(object):
@@ -84,7 +91,7 @@ class KochavaClient(object):
         rate_limit_wait=DEFAULT_RATE_LIMIT_WAIT,
         max_requests_per_second=0,
     ):
-        if not api_key or not isinstance(api_key, str) or not api_key.strip():
+        if api_key_missing(api_key):
             raise KochavaError(MISSING_KEY)
         if session is None and not HAS_REQUESTS:
             raise KochavaError('the Python library requests is required to talk to the Kochava API')

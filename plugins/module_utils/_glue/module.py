@@ -19,9 +19,11 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.client impo
     DEFAULT_API_URL,
     DEFAULT_MAX_RETRIES,
     HAS_REQUESTS,
+    MISSING_KEY,
     REQUESTS_IMPORT_ERROR,
     KochavaClient,
     KochavaError,
+    api_key_missing,
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._api.pacing import rate_options_problem
 from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import redact
@@ -41,7 +43,6 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
 
 MAX_TIMEOUT = 86400
-MISSING_KEY = "api_key is required: set it in the task, in module_defaults for group/kochava.publisher.kochava, or in the KOCHAVA_API_KEY environment variable"
 
 CONNECTION_ARGUMENT_SPEC = dict(
     # Not required=True: a missing key gets MISSING_KEY, which says where to set it.
@@ -116,7 +117,7 @@ class KochavaModule(AnsibleModule):
         self.hidden = hider_from(self.params)
         for context in declared_contexts(self.params):
             self.add_secrets(self.hidden.secrets(context))
-        if not self.params["api_key"] or not self.params["api_key"].strip():
+        if api_key_missing(self.params["api_key"]):
             self.fail_json(msg=MISSING_KEY)
         self.add_secrets([self.params["api_key"]])
         problem = connection_problem(self.params)

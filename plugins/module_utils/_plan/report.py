@@ -14,7 +14,6 @@ __metaclass__ = type
 import copy
 import json
 
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import hide_context
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import as_hider
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES_WITHOUT_FILTER, canonical, key_fields, key_text, trigger_key
 
@@ -28,7 +27,7 @@ def masked_trigger(trigger, hidden):
         return None
     trigger = dict(trigger)  # the fields are scalars but for context, copied below
     if isinstance(trigger.get("context"), dict):
-        trigger["context"] = hide_context(trigger["context"], hidden)
+        trigger["context"] = as_hider(hidden).context(trigger["context"])
     return trigger
 
 
@@ -39,7 +38,7 @@ def stored_value(value):
 
 def stored_context(context, hidden):
     """A context as the API holds it, sorted by key, hidden values masked."""
-    return dict(sorted(hide_context(dict((key, stored_value(value)) for key, value in (context or {}).items()), hidden).items()))
+    return dict(sorted(as_hider(hidden).context(dict((key, stored_value(value)) for key, value in (context or {}).items())).items()))
 
 
 def diff_view(trigger, hidden):
@@ -168,5 +167,5 @@ def export_item(trigger, hidden):
         item["filter_str"] = trigger.get("filter_str") or ""
     item["title"] = trigger.get("title")
     item["active"] = bool(trigger.get("active"))
-    item["context"] = dict(sorted(hide_context(trigger.get("context") or {}, hidden).items()))
+    item["context"] = dict(sorted(as_hider(hidden).context(trigger.get("context") or {}).items()))
     return item

@@ -2,7 +2,7 @@
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Pure context rules: validation against a template, compare by meaning,
-the complete context to send, and hiding secret values.
+the complete context to send, and no placeholder of a hidden value written back.
 
 Nothing here talks to the network or imports Ansible.
 """
@@ -15,7 +15,7 @@ import re
 from urllib.parse import urlsplit
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import MASK
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import as_hider
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import NO_LOG_PLACEHOLDER
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import (
     TriggerError,
     canonical,
@@ -26,9 +26,9 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys i
 # The API document: context.cpi_<network>_mostback_url, for example cpi_mostback_url.
 # A network name is one lower-case alphanumeric word (cpi_openxperformance_...), or none.
 DESTINATION_KEY_RE = re.compile(r"^cpi_(?:[a-z0-9]+_)?mostback_url$")
-# What Ansible puts in place of a no_log value; neither may be written back. A fingerprinted
-# mask (********~3f2a, as results show a hidden value) contains the first.
-PLACEHOLDERS = (MASK, "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER")
+# What results show in place of a hidden value, and what Ansible shows in place of a no_log value:
+# neither may be written back. A fingerprinted mask (********~3f2a) contains the first.
+PLACEHOLDERS = (MASK, NO_LOG_PLACEHOLDER)
 
 
 def is_http_url(text):
@@ -156,14 +156,3 @@ def context_differs(existing, given, purge, defaults):
             # the server applies anyway. Empty equals missing.
             return True
     return False
-
-
-def hide_context(context, hidden):
-    """A copy of ``context`` as shown: hidden keys masked whole, hidden URL parameters masked inside
-    any value (empty values stay empty). ``hidden`` is a Hider or an iterable of hidden keys."""
-    return as_hider(hidden).context(context)
-
-
-def hidden_values(context, hidden):
-    """The hidden texts of ``context`` (to redact them from messages)."""
-    return as_hider(hidden).secrets(context)

@@ -25,8 +25,6 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys i
 
 FINGERPRINT_DIGITS = 4
 NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"  # what Ansible shows for a no_log option
-# What a masked value looks like, fingerprinted or not.
-MASKED_RE = re.compile(re.escape(MASK) + r"(?:~[0-9a-f]{%d})?" % FINGERPRINT_DIGITS)
 
 
 def fingerprint(text, secret):
@@ -69,9 +67,6 @@ class Hider:
     def __contains__(self, key):
         """Whether context key ``key`` is hidden whole."""
         return self.everything or key in self.keys
-
-    def __iter__(self):
-        return iter(sorted(self.keys))
 
     def mask(self, text):
         """The mask shown for the (non-empty) hidden text ``text``."""

@@ -237,24 +237,3 @@ SERVER = {"cpi_mostback_url": URL, "deferred_for": "0", "max_delivery_attempts":
 )
 def test_context_differs_by_meaning(existing, given, purge, defaults, expected):
     assert c.context_differs(existing, given, purge, defaults) is expected
-
-
-# --------------------------------------------------------------------------
-# Hiding
-# --------------------------------------------------------------------------
-def test_hide_context_masks_hidden_non_empty_values():
-    context = {"cpi_mostback_url": URL, "token": "s3cr3t", "pin": 1234, "empty": "", "none": None}
-    hidden = {"token", "pin", "empty", "none", "absent"}
-    assert c.hide_context(context, hidden) == {"cpi_mostback_url": URL, "token": "********", "pin": "********", "empty": "", "none": None}
-    assert context["token"] == "s3cr3t"
-
-
-@pytest.mark.parametrize("context, expected", [(None, {}), ({}, {})])
-def test_hide_context_of_no_context(context, expected):
-    assert c.hide_context(context, {"token"}) == expected
-
-
-def test_hidden_values_are_the_non_empty_hidden_values_as_strings():
-    context = {"cpi_mostback_url": URL, "token": "s3cr3t", "pin": 1234, "empty": ""}
-    assert c.hidden_values(context, {"token", "pin", "empty"}) == {"s3cr3t", "1234"}
-    assert c.hidden_values(None, {"token"}) == set()

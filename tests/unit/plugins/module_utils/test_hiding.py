@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import hashlib
 import hmac
+import re
 
 import pytest
 
@@ -16,7 +17,6 @@ from ansible_collections.kochava.publisher.plugins.module_utils._plan.digest imp
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import plan_report
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import check_scalar_context
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import (
-    MASKED_RE,
     NO_LOG_PLACEHOLDER,
     Hider,
     SecretWatch,
@@ -28,8 +28,10 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding
     split_names,
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
+from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.constants import URL
 
 KEY = "0123456789abcdef0123456789abcdef"
+MASKED_RE = re.compile(r"\*{8}~[0-9a-f]{4}")  # a fingerprinted mask, as results show a hidden value
 PARTNER = "https://partner.example/cb?click={click_id}&token=tok-A1b2C3&site=17"
 
 
@@ -82,6 +84,20 @@ def test_values_of_one_meaning_show_one_fingerprint():
 def test_without_a_key_the_mask_is_plain():
     assert as_hider({"token"}).value("token", "x") == "********"
     assert as_hider(None).context({"token": "x"}) == {"token": "x"}
+
+
+def test_a_context_shows_hidden_non_empty_values_masked_in_a_copy():
+    context = {"cpi_mostback_url": URL, "token": "s3cr3t", "pin": 1234, "empty": "", "none": None}
+    hidden = {"token", "pin", "empty", "none", "absent"}
+    assert as_hider(hidden).context(context) == {"cpi_mostback_url": URL, "token": "********", "pin": "********", "empty": "", "none": None}
+    assert context["token"] == "s3cr3t"
+    assert as_hider({"token"}).context(None) == {} and as_hider({"token"}).context({}) == {}
+
+
+def test_the_hidden_texts_of_a_context_are_its_non_empty_hidden_values_as_strings():
+    context = {"cpi_mostback_url": URL, "token": "s3cr3t", "pin": 1234, "empty": ""}
+    assert as_hider({"token", "pin", "empty"}).secrets(context) == {"s3cr3t", "1234"}
+    assert as_hider({"token"}).secrets(None) == set()
 
 
 # --------------------------------------------------------------------------
