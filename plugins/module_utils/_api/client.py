@@ -46,7 +46,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.transport i
     REQUESTS_IMPORT_ERROR,
     Transport,
     encode_body,
-    refuse_redirect,
+    redirect_error,
     status_text,
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._api.trust import trusted
@@ -144,40 +144,48 @@ class KochavaClient(object):
                 continue  # refused, not lost: every method, POST included, is resent after the wait
             failures += not limited
             if failure is not None:
-                self._after_failure(method, sent_path, failure, attempts, failures)
+                error = self._failure_error(method, sent_path, failure, attempts, failures)
+                if error is not None:
+                    raise error
+                self.retry.wait(failures - 1, call, failure.reason)
                 continue
             status = response.status_code
             if 200 <= status < 300:
                 return self._reader.success(method, sent_path, response, shape)
             if 300 <= status < 400:
-                refuse_redirect(method, sent_path, self.api_url + path, response, self._host)
-            self._after_status(method, sent_path, response, attempts, failures)
+                raise redirect_error(method, sent_path, self.api_url + path, response, self._host)
+            error = self._status_error(method, sent_path, response, attempts, failures)
+            if error is not None:
+                raise error
+            self.retry.wait(failures - 1, call, 'HTTP %d' % status, parse_retry_after(response.headers.get('Retry-After')))
 
-    def _after_failure(self, method, sent_path, failure, attempts, failures):
-        """Raise when a call without an answer ends here; else wait before the next attempt."""
+    def _failure_error(self, method, sent_path, failure, attempts, failures):
+        """The error that ends a call whose attempt got no answer, or None when it may be retried."""
         call = '%s %s' % (method, sent_path)
         if failure.permanent:
             hint = ' (validate_certs: false skips the check; for test servers only)' if 'TLS' in failure.reason else ''
-            raise KochavaTransportError('%s failed talking to %s: %s%s' % (call, self._host, failure.reason, hint), method, sent_path)
+            return KochavaTransportError('%s failed talking to %s: %s%s' % (call, self._host, failure.reason, hint), method, sent_path)
         if method == 'POST' and failure.sent:
-            raise KochavaUncertainWriteError(
+            return KochavaUncertainWriteError(
                 '%s: the outcome is unknown (%s, talking to %s): the write may or may not have been applied' % (call, failure.reason, self._host),
                 method,
                 sent_path,
             )
         if not self.retry.can_retry(failures):
-            raise KochavaTransportError('%s failed after %s talking to %s: %s' % (call, _attempts(attempts), self._host, failure.reason), method, sent_path)
-        self.retry.wait(failures - 1, call, failure.reason)
+            return KochavaTransportError(
+                '%s failed after %s talking to %s: %s' % (call, _attempts(attempts), self._host, failure.reason), method, sent_path
+            )
+        return None
 
-    def _after_status(self, method, sent_path, response, attempts, failures):
-        """Raise for an error status that ends the call; else wait before the next attempt."""
+    def _status_error(self, method, sent_path, response, attempts, failures):
+        """The error that ends a call answered with an error status, or None when it may be retried."""
         status = response.status_code
         body, dummy = decode(response)
-        errors, others = self._reader.error_texts(body)
+        errors, others = self._reader.error_texts(body)  # notes the answer's warnings, retried or not
         call = '%s %s' % (method, sent_path)
         said = self._reader.server_said(errors)
         if status >= 500 and method == 'POST':
-            raise KochavaUncertainWriteError(
+            return KochavaUncertainWriteError(
                 '%s answered %s%s; the outcome is unknown: the write may or may not have been applied' % (call, status_text(response), said),
                 method,
                 sent_path,
@@ -186,15 +194,14 @@ class KochavaClient(object):
             )
         retryable = status in RETRY_STATUSES and status != 429  # a 429 here: the rate_limit_wait budget is spent
         if retryable and self.retry.can_retry(failures):
-            self.retry.wait(failures - 1, call, 'HTTP %d' % status, parse_retry_after(response.headers.get('Retry-After')))
-            return
+            return None
         texts = errors + others if isinstance(body, dict) else [response.text[:500]]
         cls, explanation = error_for_status(status, texts)
         explanation = self.retry.budget_spent() if status == 429 else explanation
         detail = status_text(response) + (': ' + explanation if explanation else '') + said
         if retryable:
-            raise cls('%s failed after %s: %s' % (call, _attempts(attempts), detail), method, sent_path, status, errors)
-        raise cls('%s failed: %s' % (call, detail), method, sent_path, status, errors)
+            return cls('%s failed after %s: %s' % (call, _attempts(attempts), detail), method, sent_path, status, errors)
+        return cls('%s failed: %s' % (call, detail), method, sent_path, status, errors)
 
     # ---------------------------------------------------------------- the API's calls
 

@@ -96,14 +96,14 @@ def status_text(response):
     return ('HTTP %d %s' % (status, reason)).rstrip()
 
 
-def refuse_redirect(method, sent_path, url, response, host):
-    """Raise for a redirect answer: the key is only ever sent to ``host``."""
+def redirect_error(method, sent_path, url, response, host):
+    """The error of a redirect answer, which is never followed: the key is only ever sent to ``host``."""
     location = response.headers.get('Location')
     try:
         target = _urlsplit(_urljoin(url, location)).hostname if location else None
     except ValueError:
         target = None
-    raise KochavaResponseError(
+    return KochavaResponseError(
         '%s %s answered %s: refusing to follow redirect to %s (the API key is only sent to %s; check api_url)'
         % (method, sent_path, status_text(response), target or 'an unknown location', host),
         method,
