@@ -55,41 +55,57 @@ class Applier:
         planned["applied"] = True
 
     def create(self, planned):
+        """POST the trigger. After a duplicate answer or an unknown outcome, ``recover``; an unknown
+        outcome whose trigger is not there is sent again (never blindly), up to ``max_retries`` times."""
         policy = self.client.retry
-        key, may_have_created = planned["key"], False
+        may_have_created = False
         for attempt in range(policy.max_attempts):
+            error = None
             try:
                 created = self.client.create_trigger(planned["payload"])
-            except KochavaDuplicateError:
-                # Created concurrently, or by an earlier attempt whose answer was lost.
-                existing = self.find(key)
-                self.note(key, existing, "the API answered that the trigger already exists")
-                if existing is None:
-                    raise TriggerError(
-                        "the API answered that trigger %s already exists, but no trigger of app %s has that key" % (key_text(key), self.reader.app_id),
-                        changed=may_have_created,
-                    ) from None
-                return self.adopt(planned, existing, may_have_created)
-            except KochavaUncertainWriteError as exc:
-                # Never resend blindly: look first, create only if still missing.
-                may_have_created = True
-                existing = self.find(key)
-                self.note(key, existing, "the outcome was unknown (%s)" % exc)
-                if existing is not None:
-                    return self.adopt(planned, existing, True)
-                if attempt + 1 >= policy.max_attempts:
-                    raise TriggerError(
-                        "could not confirm that trigger %s was created after %d attempts: %s" % (key_text(key), policy.max_attempts, exc), changed=True
-                    ) from None
-                policy.wait(attempt, self.client.call_name("POST", "/postbacks"), "an unknown outcome (the trigger was not there when re-read)")
-                continue
-            planned["applied"] = True
-            planned["after"] = created
-            # Trust the answer only if it shows this very trigger in the requested state.
-            usable = created is not None and not why_foreign(created, self.reader.app_id) and trigger_key(created) == key
-            planned["reread"] = not usable or bool(self.problems(planned, created))
-            return None
-        return None  # pragma: no cover (the loop returns or raises)
+            except (KochavaDuplicateError, KochavaUncertainWriteError) as exc:
+                error = exc
+            if error is None:
+                self.created(planned, created)
+                return
+            may_have_created = may_have_created or isinstance(error, KochavaUncertainWriteError)
+            if self.recover(planned, error, may_have_created):
+                return
+            if attempt + 1 >= policy.max_attempts:
+                raise TriggerError(
+                    "could not confirm that trigger %s was created after %d attempts: %s" % (key_text(planned["key"]), policy.max_attempts, error),
+                    changed=True,
+                )
+            policy.wait(attempt, self.client.call_name("POST", "/postbacks"), "an unknown outcome (the trigger was not there when re-read)")
+
+    def created(self, planned, trigger):
+        """The POST was answered: ``trigger`` is what the answer carried (or None)."""
+        planned["applied"] = True
+        planned["after"] = trigger
+        # Trust the answer only if it shows this very trigger in the requested state.
+        usable = trigger is not None and not why_foreign(trigger, self.reader.app_id) and trigger_key(trigger) == planned["key"]
+        planned["reread"] = not usable or bool(self.problems(planned, trigger))
+
+    def recover(self, planned, error, written):
+        """The one recovery of a create: re-read the app's triggers and adopt the one with the key.
+
+        ``error`` is the duplicate answer (created concurrently, or by an earlier attempt whose
+        answer was lost) or the unknown outcome; ``written``: whether an attempt may have created
+        it. Returns whether the trigger was there; a duplicate answer without it is an error.
+        """
+        key = planned["key"]
+        duplicate = isinstance(error, KochavaDuplicateError)
+        existing = self.find(key)
+        self.note(key, existing, "the API answered that the trigger already exists" if duplicate else "the outcome was unknown (%s)" % error)
+        if existing is not None:
+            self.adopt(planned, existing, written)
+            return True
+        if duplicate:
+            raise TriggerError(
+                "the API answered that trigger %s already exists, but no trigger of app %s has that key" % (key_text(key), self.reader.app_id),
+                changed=written,
+            )
+        return False
 
     def note(self, key, existing, what):
         found = "found it on re-read and adopted it instead of creating it again" if existing else "did not find it on re-read"
