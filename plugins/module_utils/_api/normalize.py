@@ -45,7 +45,7 @@ _PLAIN_TRIGGER = (
 
 def is_plain_trigger(obj):
     """Whether ``obj`` is a trigger object whose every field already has the type ``trigger_schema``
-    gives it, so its check would return an equal copy: the fast path of 1,000 well-formed triggers."""
+    gives it, so its check would return an equal copy: the fast path of a long, well-formed listing."""
     if not isinstance(obj, dict) or not _is_int(obj.get('id')):
         return False
     return all(check(obj[field]) for field, check in _PLAIN_TRIGGER if field in obj)

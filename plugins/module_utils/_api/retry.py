@@ -12,7 +12,7 @@ time budget, ``rate_limit_wait`` seconds per task, with ``Retry-After`` plus
 a jitter of up to 1 s after the first 429 of a request and up to 2 s after
 the next ones, so that forks refused in the same second do not all come back
 in the same second (``rate_limit_delay``), and none sleeps long while the
-API's budget goes unused (tests/benchmark/bench_fleet.py measures this).
+API's budget goes unused.
 Every wait is recorded, so a task can say in one warning what it retried
 (``RetryPolicy.summary()``).
 """
@@ -34,8 +34,8 @@ RETRY_AFTER_CAP = 60.0
 DEFAULT_RATE_LIMIT_WAIT = 300.0  # seconds a task may wait out HTTP 429 in all (a guess: the API's limit is undocumented)
 RATE_LIMIT_AFTER = 1.0  # a 429 without a readable Retry-After waits as if it said 1 s
 RATE_LIMIT_SPREAD_BASE = 1.0
-# Capped at 2 s, not 30: with a spread widening to 30 s, forks refused a few times slept
-# long while the API sat idle (make bench-fleet: the slices ran at 1.5-2x the floor).
+# Capped low: a spread that keeps widening leaves forks refused a few times asleep while
+# the API's budget goes unused.
 RATE_LIMIT_SPREAD_CAP = 2.0
 RATE_LIMITED = 'HTTP 429'  # the ``why`` of a rate-limit wait
 RATE_LIMIT_MIN_WAIT = 0.1  # so that even "Retry-After: 0" answered forever ends within the budget

@@ -132,7 +132,7 @@ class KochavaModule(AnsibleModule):
     def _load_params(self):
         """Read the arguments, holding back the options the module checks itself (kochava_triggers'
         items): ansible-core validates an empty list in their place, so each item is checked once,
-        by _triggers/items.py, with messages naming triggers[N], and 1,000 items are not deep-copied."""
+        by _triggers/items.py, with messages naming triggers[N], and a long list is not deep-copied."""
         super()._load_params()
         self._raw_checked_here = dict((name, self.params[name]) for name in self.checked_here if name in self.params)
         self.params.update((name, []) for name in self._raw_checked_here)

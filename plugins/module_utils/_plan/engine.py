@@ -26,7 +26,7 @@ def run_plan(planner, actions, check_mode, digest=None):
     """Apply ``actions`` unless in check mode; a failure carries what was done."""
     if check_mode or all(planned["action"] == "unchanged" for planned in actions):
         return []
-    # Imported here, as _plan_digest in run_set: every module run compiles what it imports from the
+    # Imported here, as _plan/digest.py in run_set: every module run compiles what it imports from the
     # AnsiballZ zip (no .pyc there), and a converged run, the common one, writes nothing.
     from ansible_collections.kochava.publisher.plugins.module_utils._plan.apply import Applier
 
@@ -90,9 +90,9 @@ def run_set(client, params, check_mode=False, diff=True):
         "app_id": app_id,
         "plan": plan,
         "plan_digest": digest,
-        "diff": set_diff(before, after, hidden, app_id) if diff else None,  # 1,000 triggers: worth skipping
+        "diff": set_diff(before, after, hidden, app_id) if diff else None,  # rendered only when asked for: a big app's diff is long
     }
-    if wanted:  # 1,000 triggers: about half of what a converged task costs
+    if wanted:  # only when asked for: every trigger of a big app is most of what a converged task returns
         result["triggers"] = [masked_trigger(t, hidden) for t in sorted(after, key=sort_key)]
     return result
 
