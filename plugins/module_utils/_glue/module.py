@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Module glue: argument-spec pieces defined once, a client from module
 parameters, secrets registered and masked, and errors turned into fail_json.
 The only module_utils file that imports AnsibleModule."""

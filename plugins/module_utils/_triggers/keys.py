@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Pure trigger rules: values by meaning, the uniqueness key, and how a
 trigger or a template is matched. Every module and the engine match with
 these functions, so a rule exists once.
