@@ -131,8 +131,7 @@ class KochavaClient(object):
         """
         method = method.upper()
         path = path if path.startswith('/') else '/' + path
-        sent_path = self.sent_path(path)
-        call = '%s %s' % (method, sent_path)
+        sent_path, call = self.sent_path(path), self.call_name(method, path)
         body = encode_body(json, call)
         attempts = failures = streak = 0  # failures count against max_retries; streak: consecutive 429s
         while True:
@@ -144,7 +143,7 @@ class KochavaClient(object):
                 continue  # refused, not lost: every method, POST included, is resent after the wait
             failures += not limited
             if failure is not None:
-                error = self._failure_error(method, sent_path, failure, attempts, failures)
+                error = self._failure_error(call, method, sent_path, failure, attempts, failures)
                 if error is not None:
                     raise error
                 self.retry.wait(failures - 1, call, failure.reason)
@@ -154,14 +153,13 @@ class KochavaClient(object):
                 return self._reader.success(method, sent_path, response, shape)
             if 300 <= status < 400:
                 raise redirect_error(method, sent_path, self.api_url + path, response, self._host)
-            error = self._status_error(method, sent_path, response, attempts, failures)
+            error = self._status_error(call, method, sent_path, response, attempts, failures)
             if error is not None:
                 raise error
             self.retry.wait(failures - 1, call, 'HTTP %d' % status, parse_retry_after(response.headers.get('Retry-After')))
 
-    def _failure_error(self, method, sent_path, failure, attempts, failures):
-        """The error that ends a call whose attempt got no answer, or None when it may be retried."""
-        call = '%s %s' % (method, sent_path)
+    def _failure_error(self, call, method, sent_path, failure, attempts, failures):
+        """The error that ends ``call`` when an attempt got no answer, or None when it may be retried."""
         if failure.permanent:
             hint = ' (validate_certs: false skips the check; for test servers only)' if 'TLS' in failure.reason else ''
             return KochavaTransportError('%s failed talking to %s: %s%s' % (call, self._host, failure.reason, hint), method, sent_path)
@@ -172,17 +170,14 @@ class KochavaClient(object):
                 sent_path,
             )
         if not self.retry.can_retry(failures):
-            return KochavaTransportError(
-                '%s failed after %s talking to %s: %s' % (call, _attempts(attempts), self._host, failure.reason), method, sent_path
-            )
+            return KochavaTransportError('%s failed after %s talking to %s: %s' % (call, _attempts(attempts), self._host, failure.reason), method, sent_path)
         return None
 
-    def _status_error(self, method, sent_path, response, attempts, failures):
-        """The error that ends a call answered with an error status, or None when it may be retried."""
+    def _status_error(self, call, method, sent_path, response, attempts, failures):
+        """The error that ends ``call`` answered with an error status, or None when it may be retried."""
         status = response.status_code
         body, dummy = decode(response)
         errors, others = self._reader.error_texts(body)  # notes the answer's warnings, retried or not
-        call = '%s %s' % (method, sent_path)
         said = self._reader.server_said(errors)
         if status >= 500 and method == 'POST':
             return KochavaUncertainWriteError(
