@@ -63,8 +63,12 @@ import os
 
 from ansible.plugins.callback import CallbackBase
 
+from ansible_collections.kochava.publisher.plugins.module_utils._api.convert import TASK, to_int
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import PLAN_ACTIONS
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import key_text as _key_text
+
 MODULE_NAMES = frozenset(("kochava.publisher.kochava_triggers", "kochava_triggers"))
-KINDS = ("create", "update", "delete", "unchanged")
+KINDS = PLAN_ACTIONS  # the plan's lists, as kochava_triggers returns them
 STATUS_RANK = {"ok": 0, "changed": 1, "failed": 2}
 ENTRY_FIELDS = ("key", "id", "title", "applied", "changes", "adopted", "values")
 KEY_FIELDS = ("type", "template_id", "filter_str")
@@ -72,14 +76,11 @@ COLUMNS = ("app",) + KINDS + ("status",)
 
 
 def as_app_id(value):
-    """An app id as an int, or None when ``value`` is no plain number (e.g. an unrendered template)."""
-    if isinstance(value, bool):
+    """An app id as an int, as the module reads its app_id option; None when it is none (e.g. an unrendered template)."""
+    try:
+        return to_int(value, TASK)
+    except ValueError:
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
 
 
 def copy_entry(entry):
@@ -232,10 +233,10 @@ class PlanReport:
 
 
 def key_text(key):
-    """A trigger's key as the module's diff writes it: ``type/template_id/filter_str``."""
+    """A plan entry's key as the module's messages and diff write it: ``event/3373/Purchase``, ``install/3373``."""
     if not isinstance(key, dict):
         return ""
-    return "/".join("" if key.get(field) is None else str(key.get(field)) for field in KEY_FIELDS)
+    return _key_text(tuple("" if key.get(field) is None else key.get(field) for field in ("template_id", "type", "filter_str")))
 
 
 def md_text(value):

@@ -265,7 +265,7 @@ diff:
       returned: when diff mode is on
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_FIELDS, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, TRIGGER_FIELDS, KochavaModule
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_single
 
 
@@ -276,7 +276,6 @@ def main():
             app_id=APP_ID,
             id=dict(type="int"),
             expect_no_changes=dict(type="bool", default=False),
-            hidden_context_keys=HIDDEN_CONTEXT_KEYS,
         ),
         mutually_exclusive=[("template_id", "template")],
         required_one_of=[("id", "type")],

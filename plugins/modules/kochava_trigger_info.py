@@ -169,7 +169,7 @@ triggers:
       returned: always
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, HIDDEN_CONTEXT_KEYS, TRIGGER_TYPE, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, TRIGGER_TYPE, KochavaModule
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import export_item, masked_trigger, sort_key
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import matches_filters
 
@@ -183,7 +183,6 @@ def main():
             template_id=dict(type="int"),
             filter_str=dict(type="str"),
             active=dict(type="bool"),
-            hidden_context_keys=HIDDEN_CONTEXT_KEYS,
         ),
         supports_check_mode=True,
     )

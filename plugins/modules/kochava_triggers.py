@@ -338,7 +338,7 @@ diff:
       sample: app 87100 (after)
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, HIDDEN_CONTEXT_KEYS, KochavaModule
+from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, KochavaModule
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_set
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import empty_plan
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import validate_items
@@ -356,7 +356,6 @@ def main():
             expect_no_changes=dict(type="bool", default=False),
             expected_plan=dict(type="raw"),
             return_triggers=dict(type="bool", default=False),
-            hidden_context_keys=HIDDEN_CONTEXT_KEYS,
         ),
         supports_check_mode=True,
         failure_result={"plan": empty_plan()},

@@ -218,7 +218,7 @@ def test_converging_run_then_drift_and_a_check_run(emu, tmp_path):
     lines = markdown.splitlines()
     assert "| 17 | 0 | 0 | 0 | 3 | ok |" in lines
     assert "| **total** | **0** | **1** | **1** | **5** | **changed** |" in lines
-    assert "| update | `install/%d/` | Install | `context.cpi_custom_note` |" % TEMPLATE in lines
+    assert "| update | `install/%d` | Install | `context.cpi_custom_note` |" % TEMPLATE in lines
     assert "| delete | `event/%d/Refund` | Refund |  |" % TEMPLATE in lines
     assert "### App 17" not in markdown  # nothing changes there
 

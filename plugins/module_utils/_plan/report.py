@@ -107,7 +107,7 @@ def _hide_change(field, values, hidden):
 
 def plan_report(actions, hidden):
     """``{create: [...], update: [...], delete: [...], unchanged: [...]}`` for people and pipelines."""
-    report = dict((action, []) for action in PLAN_ACTIONS)
+    report = empty_plan()
     for planned in actions:
         trigger = planned["after"] or planned["before"] or {}
         entry = {

@@ -22,7 +22,7 @@ __metaclass__ = type
 from ansible_collections.kochava.publisher.plugins.module_utils._api.convert import TASK, to_bool, to_dict, to_int, to_str, type_name
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import check_scalar_context
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import FIELDS
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES, TYPES_WITHOUT_FILTER, TriggerError
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES, TYPES_WITHOUT_FILTER, TriggerError, key_text
 
 _TYPE_TEXT = dict(str="a string", int="an integer", bool="a boolean (true/false, yes/no, 1/0)", dict="a dict of input id: value")
 
@@ -45,8 +45,7 @@ CONVERT = dict(str=to_str, int=lambda value: to_int(value, TASK), bool=lambda va
 def item_prefix(index, item):
     """How messages of the static checks name an item: ``triggers[1] (event/3373/Purchase): ``."""
     template = item.get("template_id") if item.get("template_id") is not None else item.get("template")
-    text = "%s/%s" % (item.get("type"), template) + ("/%s" % item["filter_str"] if item.get("filter_str") else "")
-    return "triggers[%d] (%s): " % (index, text)
+    return "triggers[%d] (%s): " % (index, key_text((template, item.get("type"), item.get("filter_str"))))
 
 
 def check_values(item, prefix=""):

@@ -293,9 +293,9 @@ def test_markdown_has_the_table_and_what_changes_per_app():
     assert lines[2:4] == ["| app | create | update | delete | unchanged | status |", "|---|---:|---:|---:|---:|---|"]
     assert "| 87100 | 1 | 1 | 1 | 0 | changed |" in lines
     assert "| **total** | **1** | **1** | **1** | **12** | **failed** |" in lines
-    assert "| create | `install/3373/` | Install |  |" in lines
+    assert "| create | `install/3373` | Install |  |" in lines
     assert "| update | `event/3373/Buy` | Install | `title` |" in lines
-    assert "| delete | `click/3373/` | Old \\| click \\`x\\` |  |" in lines
+    assert "| delete | `click/3373` | Old \\| click \\`x\\` |  |" in lines
     assert "### App 17" not in md  # nothing changes there
     assert "### App app-x (failed)" in lines and "The run failed before it planned any change; see the job's log." in lines
     assert "The run failed; see the job's log. What it had planned:" not in lines
