@@ -65,13 +65,12 @@ from ansible.plugins.callback import CallbackBase
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api.convert import TASK, to_int
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import PLAN_ACTIONS
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import key_text as _key_text
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import KEY_FIELDS, key_text as _key_text
 
 MODULE_NAMES = frozenset(("kochava.publisher.kochava_triggers", "kochava_triggers"))
 KINDS = PLAN_ACTIONS  # the plan's lists, as kochava_triggers returns them
 STATUS_RANK = {"ok": 0, "changed": 1, "failed": 2}
 ENTRY_FIELDS = ("key", "id", "title", "applied", "changes", "adopted", "values")
-KEY_FIELDS = ("type", "template_id", "filter_str")
 COLUMNS = ("app",) + KINDS + ("status",)
 
 

@@ -20,7 +20,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._plan.report imp
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import FIELDS
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import hider_from
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import check_item, check_values, validate_items
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, key_fields, trigger_key
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import KEY_FIELDS, TriggerError, key_fields, trigger_key
 
 
 def run_plan(planner, actions, check_mode, digest=None):
@@ -137,7 +137,7 @@ def addressed_item(reader, item, trigger):
     if item.get("template") and item.get("template_id") is None:
         given["template_id"] = reader.template(name=item["template"])["id"]
     actual = key_fields(trigger_key(trigger))
-    for field in ("type", "template_id", "filter_str"):
+    for field in KEY_FIELDS:
         if given.get(field) is not None and given[field] != actual[field]:
             raise TriggerError(
                 "trigger %s has %s=%r but the task says %r; the key (type, template_id, filter_str) of a trigger cannot change"

@@ -19,6 +19,7 @@ import re
 
 TYPES = ("install", "event", "click")
 TYPES_WITHOUT_FILTER = ("install", "click")
+KEY_FIELDS = ("type", "template_id", "filter_str")  # the uniqueness key (per app), as options and results name its fields
 _INT_RE = re.compile(r"^[+-]?\d+$")
 
 
@@ -109,8 +110,9 @@ def key_text(key):
 
 
 def key_fields(key):
+    """A key as a dict of ``KEY_FIELDS`` (a plan entry's ``key``)."""
     template_id, trigger_type, filter_str = key
-    return {"type": trigger_type, "template_id": template_id, "filter_str": filter_str}
+    return dict(zip(KEY_FIELDS, (trigger_type, template_id, filter_str)))
 
 
 def find_by_key(triggers, key):
