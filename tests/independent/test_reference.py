@@ -9,6 +9,7 @@ from kochava_reference import ReferenceApi
 from ansible_collections.kochava.publisher.plugins.module_utils._api.client import KochavaClient
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_set, run_single
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import export_item, sort_key
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import Hider
 
 KEY = "F5BC0519-8415-4720-925F-35EBCCFAB2ED"  # the document's sample key
 URL = "https://collector.example.com/ingest"
@@ -71,7 +72,7 @@ def apply(api, items, app_id=87100, check_mode=False, **params):
 
 
 def export(api, app_id):
-    return [export_item(t, ()) for t in sorted(client(api).list_triggers(app_id), key=sort_key)]
+    return [export_item(t, Hider()) for t in sorted(client(api).list_triggers(app_id), key=sort_key)]
 
 
 def test_a_declared_set_converges_in_one_run_and_the_rerun_writes_nothing(api):

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What the modules show: triggers, the plan, the diff and the export, with
-hidden context values replaced by the placeholder everywhere.
+hidden context values replaced by the placeholder everywhere (``hidden`` is the task's ``Hider``).
 
 Pure: nothing here talks to the network or imports Ansible.
 """
@@ -15,7 +15,6 @@ __metaclass__ = type
 import copy
 import json
 
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import as_hider
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES_WITHOUT_FILTER, canonical, key_fields, key_text, trigger_key
 
 DIFF_FIELDS = ("type", "template_id", "filter_str", "title", "active", "context")
@@ -28,7 +27,7 @@ def masked_trigger(trigger, hidden):
         return None
     trigger = dict(trigger)  # the fields are scalars but for context, copied below
     if isinstance(trigger.get("context"), dict):
-        trigger["context"] = as_hider(hidden).context(trigger["context"])
+        trigger["context"] = hidden.context(trigger["context"])
     return trigger
 
 
@@ -39,7 +38,7 @@ def stored_value(value):
 
 def stored_context(context, hidden):
     """A context as the API holds it, sorted by key, hidden values masked."""
-    return dict(sorted(as_hider(hidden).context(dict((key, stored_value(value)) for key, value in (context or {}).items())).items()))
+    return dict(sorted(hidden.context(dict((key, stored_value(value)) for key, value in (context or {}).items())).items()))
 
 
 def diff_view(trigger, hidden):
@@ -101,7 +100,7 @@ def set_diff(before, after, hidden, app_id=None):
 def _hide_change(field, values, hidden):
     if field.startswith("context."):
         key = field[len("context.") :]
-        return [as_hider(hidden).value(key, stored_value(value)) for value in values]
+        return [hidden.value(key, stored_value(value)) for value in values]
     return list(values)
 
 
@@ -168,5 +167,5 @@ def export_item(trigger, hidden):
         item["filter_str"] = trigger.get("filter_str") or ""
     item["title"] = trigger.get("title")
     item["active"] = bool(trigger.get("active"))
-    item["context"] = dict(sorted(as_hider(hidden).context(trigger.get("context") or {}).items()))
+    item["context"] = dict(sorted(hidden.context(trigger.get("context") or {}).items()))
     return item

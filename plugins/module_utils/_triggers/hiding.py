@@ -116,11 +116,6 @@ class Hider:
         return found
 
 
-def as_hider(hidden):
-    """``hidden`` as a Hider: a Hider as it is, else an iterable of hidden context keys (plain masks)."""
-    return hidden if isinstance(hidden, Hider) else Hider(keys=hidden or ())
-
-
 def hider_from(params):
     """The Hider of a module's parameters: hidden_context_keys, hidden_url_params, fingerprints keyed with api_key.
 

@@ -20,7 +20,6 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding
     NO_LOG_PLACEHOLDER,
     Hider,
     SecretWatch,
-    as_hider,
     fingerprint,
     hider_from,
     masked_message,
@@ -82,22 +81,22 @@ def test_values_of_one_meaning_show_one_fingerprint():
 
 
 def test_without_a_key_the_mask_is_plain():
-    assert as_hider({"token"}).value("token", "x") == "********"
-    assert as_hider(None).context({"token": "x"}) == {"token": "x"}
+    assert Hider(keys={"token"}).value("token", "x") == "********"
+    assert Hider().context({"token": "x"}) == {"token": "x"}
 
 
 def test_a_context_shows_hidden_non_empty_values_masked_in_a_copy():
     context = {"cpi_mostback_url": URL, "token": "s3cr3t", "pin": 1234, "empty": "", "none": None}
     hidden = {"token", "pin", "empty", "none", "absent"}
-    assert as_hider(hidden).context(context) == {"cpi_mostback_url": URL, "token": "********", "pin": "********", "empty": "", "none": None}
+    assert Hider(keys=hidden).context(context) == {"cpi_mostback_url": URL, "token": "********", "pin": "********", "empty": "", "none": None}
     assert context["token"] == "s3cr3t"
-    assert as_hider({"token"}).context(None) == {} and as_hider({"token"}).context({}) == {}
+    assert Hider(keys={"token"}).context(None) == {} and Hider(keys={"token"}).context({}) == {}
 
 
 def test_the_hidden_texts_of_a_context_are_its_non_empty_hidden_values_as_strings():
     context = {"cpi_mostback_url": URL, "token": "s3cr3t", "pin": 1234, "empty": ""}
-    assert as_hider({"token", "pin", "empty"}).secrets(context) == {"s3cr3t", "1234"}
-    assert as_hider({"token"}).secrets(None) == set()
+    assert Hider(keys={"token", "pin", "empty"}).secrets(context) == {"s3cr3t", "1234"}
+    assert Hider(keys={"token"}).secrets(None) == set()
 
 
 # --------------------------------------------------------------------------

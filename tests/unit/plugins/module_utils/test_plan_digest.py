@@ -16,12 +16,13 @@ import pytest
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.digest import Review, plan_digest, write_view
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.planner import Planner
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import plan_report
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import Hider
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
 from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.constants import APP, TEMPLATE, URL, trigger
 from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.test_plan import FakeReader, item
 
 KEY = "api-key-for-the-hmac"
-HIDDEN = {"token"}
+HIDDEN = Hider(keys={"token"})
 
 
 def current():

@@ -13,9 +13,10 @@ import difflib
 import pytest
 
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import diff_view, export_item, masked_trigger, plan_report, set_diff
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import Hider
 from ansible_collections.kochava.publisher.tests.unit.plugins.module_utils.constants import APP, TEMPLATE, URL, trigger
 
-HIDDEN = {"token", "pin", "empty"}
+HIDDEN = Hider(keys={"token", "pin", "empty"})
 SECRET_CONTEXT = {"token": "s3cr3t", "cpi_mostback_url": URL, "pin": 1234, "empty": ""}
 MASKED_CONTEXT = {"cpi_mostback_url": URL, "empty": "", "pin": "********", "token": "********"}
 
@@ -43,14 +44,14 @@ def test_masked_trigger_of_nothing_and_of_a_trigger_without_context():
 # diff_view and set_diff
 # --------------------------------------------------------------------------
 def test_diff_view_shows_the_fields_people_set():
-    view = diff_view(trigger(1, context={"b": 1, "a": 2}, title="x"), set())
+    view = diff_view(trigger(1, context={"b": 1, "a": 2}, title="x"), Hider())
     # context values as the API holds them: strings
     assert view == {"type": "install", "template_id": TEMPLATE, "title": "x", "active": False, "context": {"a": "2", "b": "1"}}
     assert list(view["context"]) == ["a", "b"]
 
 
 def test_diff_view_keeps_the_filter_of_an_event():
-    view = diff_view(trigger(1, "event", "Purchase"), set())
+    view = diff_view(trigger(1, "event", "Purchase"), Hider())
     assert view["filter_str"] == "Purchase"
 
 
@@ -79,7 +80,7 @@ def test_set_diff_shows_every_trigger_of_a_duplicated_key():
     # An app may hold two triggers with one key (the planner names them when
     # an item addresses that key); a run that leaves them alone still shows both.
     before = [trigger(1, title="First"), trigger(2, title="Second")]
-    diff = set_diff(before, before, set())
+    diff = set_diff(before, before, Hider())
     assert labels(diff["before"]) == ["install/3373 (id 1)", "install/3373 (id 2)"]
     assert [line.split("  title: ")[1] for line in diff["after"].splitlines() if "  title: " in line] == ['"First"', '"Second"']
 
@@ -88,7 +89,7 @@ def test_a_deleted_trigger_is_a_block_of_its_own_in_the_unified_diff():
     # Triggers that end alike (the same URL, the same default) once made difflib start the removed
     # block with the previous trigger's last line; every line now names its trigger.
     triggers = [trigger(i, "event", name, title=name, context={"cpi_mostback_url": URL, "deferred_for": "0"}) for i, name in enumerate("ABC")]
-    diff = set_diff(triggers, [triggers[0], triggers[2]], set(), APP)
+    diff = set_diff(triggers, [triggers[0], triggers[2]], Hider(), APP)
     lines = list(difflib.unified_diff(diff["before"].splitlines(True), diff["after"].splitlines(True)))
     removed = [line for line in lines if line.startswith("-") and not line.startswith("---")]
     assert removed and all(line.startswith("-event/3373/B  ") for line in removed), removed
@@ -97,7 +98,7 @@ def test_a_deleted_trigger_is_a_block_of_its_own_in_the_unified_diff():
 
 def test_set_diff_shows_predicted_values_as_the_api_holds_them():
     predicted = trigger(None, context={"cpi_mostback_url": URL, "deferred_for": 30, "active_flag": True, "max_delivery_attempts": "7"})
-    text = set_diff([], [predicted], set())["after"]
+    text = set_diff([], [predicted], Hider())["after"]
     assert 'install/3373  context.deferred_for: "30"' in text.splitlines()
     assert 'install/3373  context.active_flag: "true"' in text.splitlines()
     assert 'install/3373  context.max_delivery_attempts: "7"' in text.splitlines()
@@ -192,7 +193,7 @@ def test_export_of_an_event_in_the_shape_of_the_triggers_option():
 
 @pytest.mark.parametrize("trigger_type", ["install", "click"])
 def test_export_has_filter_str_only_for_events(trigger_type):
-    exported = export_item(trigger(7, trigger_type, None, title="T", context={"cpi_mostback_url": URL}), set())
+    exported = export_item(trigger(7, trigger_type, None, title="T", context={"cpi_mostback_url": URL}), Hider())
     assert exported == {"type": trigger_type, "template_id": TEMPLATE, "title": "T", "active": False, "context": {"cpi_mostback_url": URL}}
 
 
