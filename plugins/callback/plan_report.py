@@ -64,14 +64,13 @@ import os
 from ansible.plugins.callback import CallbackBase
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api.convert import TASK, to_int
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import PLAN_ACTIONS
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import PLAN_ACTIONS, WRITE_ACTIONS
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import KEY_FIELDS, key_text as _key_text
 
 MODULE_NAMES = frozenset(("kochava.publisher.kochava_triggers", "kochava_triggers"))
-KINDS = PLAN_ACTIONS  # the plan's lists, as kochava_triggers returns them
 STATUS_RANK = {"ok": 0, "changed": 1, "failed": 2}
 ENTRY_FIELDS = ("key", "id", "title", "applied", "changes", "adopted", "values")
-COLUMNS = ("app",) + KINDS + ("status",)
+COLUMNS = ("app",) + PLAN_ACTIONS + ("status",)
 
 
 def as_app_id(value):
@@ -123,7 +122,7 @@ class PlanReport:
 
     def _entry(self, app, host):
         if app not in self.apps:
-            self.apps[app] = {"host": host, "status": "ok", "changed": False, "plan": dict((kind, []) for kind in KINDS), "digests": []}
+            self.apps[app] = {"host": host, "status": "ok", "changed": False, "plan": dict((action, []) for action in PLAN_ACTIONS), "digests": []}
         return self.apps[app]
 
     def add(self, host, result, task_args=None, failed=False):
@@ -145,11 +144,11 @@ class PlanReport:
         entry["changed"] = entry["changed"] or bool(result.get("changed"))
         plan = result.get("plan")
         if isinstance(plan, dict):
-            for kind in KINDS:
-                for item in plan.get(kind) or []:
+            for action in PLAN_ACTIONS:
+                for item in plan.get(action) or []:
                     kept = copy_entry(item)
                     if kept is not None:
-                        entry["plan"][kind].append(kept)
+                        entry["plan"][action].append(kept)
         digest = result.get("plan_digest")
         if isinstance(digest, str) and digest:
             entry["digests"].append(digest)
@@ -164,16 +163,16 @@ class PlanReport:
         return [(app, self.apps[app]) for app in sorted(self.apps, key=sort_key)]
 
     def totals(self):
-        return dict((kind, sum(len(entry["plan"][kind]) for entry in self.apps.values())) for kind in KINDS)
+        return dict((action, sum(len(entry["plan"][action]) for entry in self.apps.values())) for action in PLAN_ACTIONS)
 
     def worst(self):
         statuses = [entry["status"] for entry in self.apps.values()] or ["ok"]
         return max(statuses, key=STATUS_RANK.get)
 
     def rows(self):
-        rows = [[str(app)] + [str(len(entry["plan"][kind])) for kind in KINDS] + [entry["status"]] for app, entry in self.ordered()]
+        rows = [[str(app)] + [str(len(entry["plan"][action])) for action in PLAN_ACTIONS] + [entry["status"]] for app, entry in self.ordered()]
         totals = self.totals()
-        rows.append(["total"] + [str(totals[kind]) for kind in KINDS] + [self.worst()])
+        rows.append(["total"] + [str(totals[action]) for action in PLAN_ACTIONS] + [self.worst()])
         return rows
 
     def as_dict(self):
@@ -207,14 +206,14 @@ class PlanReport:
     def to_markdown(self):
         lines = ["## Kochava postback plan", ""]
         lines.append("| " + " | ".join(COLUMNS) + " |")
-        lines.append("|---|" + "---:|" * len(KINDS) + "---|")
+        lines.append("|---|" + "---:|" * len(PLAN_ACTIONS) + "---|")
         for number, row in enumerate(self.rows()):
             cells = [md_text(cell) for cell in row]
             if number == len(self.apps):
                 cells = ["**%s**" % cell for cell in cells]
             lines.append("| " + " | ".join(cells) + " |")
         for app, entry in self.ordered():
-            changing = [(kind, item) for kind in ("create", "update", "delete") for item in entry["plan"][kind]]
+            changing = [(action, item) for action in WRITE_ACTIONS for item in entry["plan"][action]]
             if not changing and entry["status"] != "failed":
                 continue
             lines.extend(["", "### App %s (%s)" % (md_text(str(app)), md_text(entry["status"])), ""])
@@ -225,9 +224,9 @@ class PlanReport:
                 lines.extend(["The run failed; see the job's log. What it had planned:", ""])
             lines.append("| action | key | title | changed fields |")
             lines.append("|---|---|---|---|")
-            for kind, item in changing:
+            for action, item in changing:
                 fields = ", ".join(md_code(field) for field in sorted(item.get("changes") or {}))
-                lines.append("| %s | %s | %s | %s |" % (kind, md_code(key_text(item.get("key"))), md_text(item.get("title")), fields))
+                lines.append("| %s | %s | %s | %s |" % (action, md_code(key_text(item.get("key"))), md_text(item.get("title")), fields))
         return "\n".join(lines) + "\n"
 
 

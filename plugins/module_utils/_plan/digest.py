@@ -30,11 +30,11 @@ import hmac
 import json
 import re
 
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import WRITE_ACTIONS
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import comparable_context
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, canonical, key_text, make_key
 
 DIGEST_RE = re.compile(r"^([0-9]+):([0-9a-f]{16})$")
-WRITE_KINDS = ("create", "update", "delete")
 EXAMPLE = "87100:0123456789abcdef"
 
 
@@ -119,7 +119,7 @@ def _visible(write, entry, entry_name):
 def visible_writes(plan):
     """``{write: {label: values}}`` of a plan dict (as kochava_triggers returns it); checks its shape."""
     writes = {}
-    for write in WRITE_KINDS:
+    for write in WRITE_ACTIONS:
         entries = plan.get(write, [])
         if not isinstance(entries, list):
             raise _bad("has %s that is not a list" % write)
@@ -145,7 +145,7 @@ class Review:
         if isinstance(expected, str):
             self.digest = _digest_app(expected, app_id)
         elif isinstance(expected, dict):
-            if not any(write in expected for write in WRITE_KINDS):
+            if not any(write in expected for write in WRITE_ACTIONS):
                 raise _bad("is a dict without create, update or delete lists")
             if not isinstance(expected.get("digest"), str):
                 raise _bad("is a plan dict without its digest entry (pass the whole plan, digest included)")
@@ -159,7 +159,7 @@ class Review:
         found = []
         if self.writes is not None:
             now = visible_writes(plan)
-            for write in WRITE_KINDS:
+            for write in WRITE_ACTIONS:
                 reviewed, current = self.writes[write], now[write]
                 what = "trigger id " if write != "create" else ""
                 for label in sorted(set(reviewed) | set(current)):

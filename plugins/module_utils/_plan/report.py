@@ -18,7 +18,8 @@ import json
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TYPES_WITHOUT_FILTER, canonical, key_fields, key_text, trigger_key
 
 DIFF_FIELDS = ("type", "template_id", "filter_str", "title", "active", "context")
-PLAN_ACTIONS = ("create", "update", "delete", "unchanged")
+WRITE_ACTIONS = ("create", "update", "delete")  # the actions that send a write
+PLAN_ACTIONS = WRITE_ACTIONS + ("unchanged",)  # the lists of a plan
 
 
 def masked_trigger(trigger, hidden):

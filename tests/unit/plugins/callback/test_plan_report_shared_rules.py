@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.callback.plan_report import KINDS, as_app_id, key_text
+from ansible_collections.kochava.publisher.plugins.callback.plan_report import PLAN_ACTIONS as REPORT_LISTS, as_app_id, key_text
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import PLAN_ACTIONS, empty_plan
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import key_fields, key_text as module_key_text, make_key
 
@@ -35,4 +35,4 @@ def test_no_app_id(value):
 
 
 def test_the_report_has_the_plans_lists():
-    assert KINDS == PLAN_ACTIONS == tuple(empty_plan())
+    assert REPORT_LISTS == PLAN_ACTIONS == tuple(empty_plan())
