@@ -41,6 +41,19 @@ def run_plan(planner, actions, check_mode, digest=None):
     return applier.notes
 
 
+def writes_nothing(params, check_mode):
+    """Check mode, or the drift gate (``expect_no_changes``): no POST, PATCH or DELETE is sent."""
+    return check_mode or bool(params.get("expect_no_changes"))
+
+
+def drift_gate(params, actions, trigger=None):
+    """``expect_no_changes``: a TriggerError naming every trigger that differs, before any write."""
+    if params.get("expect_no_changes"):
+        drift = drift_message(params["app_id"], actions)
+        if drift:
+            raise TriggerError(drift, trigger=trigger)
+
+
 def check_plan(planner, actions, params, review, digest, hidden):
     """The checks of a known plan, in order (all before any write): the
     reviewed plan, then the drift gate, then the max_deletes guard."""
@@ -54,10 +67,7 @@ def check_plan(planner, actions, params, review, digest, hidden):
                     "Review the plan of now (returned as plan) and pass its plan_digest or plan"
                     % (params["app_id"], review.digest, digest, "; ".join(differences))
                 )
-        if params.get("expect_no_changes"):
-            drift = drift_message(params["app_id"], actions)
-            if drift:
-                raise TriggerError(drift)
+        drift_gate(params, actions)
         planner.guard(actions, params.get("max_deletes"))
     except TriggerError as exc:
         exc.actions, exc.digest = actions, digest
@@ -79,8 +89,7 @@ def run_set(client, params, check_mode=False, diff=True):
     digest = plan_digest(app_id, actions, params.get("api_key"))
     check_plan(planner, actions, params, review, digest, hidden)
     before = list(reader.triggers())
-    dry = check_mode or bool(params.get("expect_no_changes"))
-    notes = run_plan(planner, actions, dry, digest)
+    notes = run_plan(planner, actions, writes_nothing(params, check_mode), digest)
     wanted = params.get("return_triggers", False)
     after = final_triggers(before, actions) if wanted or diff else None
     plan = plan_report(actions, hidden)
@@ -117,11 +126,8 @@ def run_single(client, params, check_mode=False):
     check_item(item, "")  # the static checks of kochava_triggers' items (_triggers/items.py)
     actions = planner.plan([item], current=current)
     planned = actions[0]
-    if params.get("expect_no_changes"):
-        drift = drift_message(params["app_id"], actions)
-        if drift:
-            raise TriggerError(drift, trigger=planned["before"])
-    notes = run_plan(planner, actions, check_mode or bool(params.get("expect_no_changes")))
+    drift_gate(params, actions, trigger=planned["before"])
+    notes = run_plan(planner, actions, writes_nothing(params, check_mode))
     changed = planned["action"] != "unchanged" if check_mode else planned["applied"]
     return {
         "notes": notes,
