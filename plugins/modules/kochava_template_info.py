@@ -55,11 +55,6 @@ EXAMPLES = r"""
   kochava.publisher.kochava_template_info:
     app_id: 87100
     name: Custom Postback
-    api_key: "{{ vault_kochava_api_key }}"
-    api_url: https://api.kochava.com
-    validate_certs: true
-    timeout: 30
-    max_retries: 4
   register: custom
 
 - name: Templates whose triggers still need setting up

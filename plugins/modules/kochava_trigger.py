@@ -137,8 +137,9 @@ EXAMPLES = r"""
 - name: Set the connection options once for every kochava.publisher module
   module_defaults:
     group/kochava.publisher.kochava:
-      api_key: "{{ vault_kochava_api_key }}"  # or export KOCHAVA_API_KEY
-      api_url: https://api.kochava.com
+      # From your variables (Ansible Vault) when set, else KOCHAVA_API_KEY and KOCHAVA_API_URL
+      api_key: "{{ kochava_api_key | default(omit) }}"
+      api_url: "{{ kochava_api_url | default(omit) }}"
       validate_certs: true
       timeout: 30
       max_retries: 4

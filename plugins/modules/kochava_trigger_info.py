@@ -66,11 +66,6 @@ EXAMPLES = r"""
     template_id: 3373
     filter_str: Purchase
     active: true
-    api_key: "{{ vault_kochava_api_key }}"
-    api_url: https://api.kochava.com
-    validate_certs: true
-    timeout: 30
-    max_retries: 4
   register: purchase
 
 - name: One trigger by id

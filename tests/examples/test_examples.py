@@ -6,12 +6,16 @@ under playbooks/. Each example is run with this venv's ansible-playbook against 
 fresh emulator (the demo seed, the apps and templates of the API document), must
 succeed, and must leave in the emulator what it claims (CHECKS below).
 
-The only set-up around an example: a task list is wrapped in a play on localhost
-(with ``vault_kochava_api_key`` and ``vault_partner_token`` as play vars, standing
-in for Ansible Vault), KOCHAVA_API_URL/KOCHAVA_API_KEY point at the emulator, the
-literal production URL https://api.kochava.com becomes the emulator's URL, and a
-SETUP function may first store triggers the example addresses (by id, or to have
-something to update, purge or export). A guide block introduced by a line holding
+The only set-up around an example is its environment: KOCHAVA_API_URL/KOCHAVA_API_KEY point
+at the emulator (no other connection value: an example that sets ``api_url`` or ``api_key``
+to anything but a variable a user sets fails ``test_examples_set_no_connection_value``), the
+inventory holds what the guide tells a user to create (``vault_partner_token``, in an
+encrypted ``group_vars/all/vault.yml``, as "Hidden values with Ansible Vault" says), a few
+examples run with an environment variable the guide tells them about (EXAMPLE_ENV), and a
+SETUP function may first store triggers the example addresses (by id, or to have something
+to update, purge or export). The text is never rewritten: a task list is wrapped in a play on
+localhost as it is, and the run fails if the written playbook holds anything else (the tasks
+are compared with the example's). A guide block introduced by a line holding
 ``playbooks/...`` shows that file: it must be the file, byte for byte.
 
 A source in which no example is found fails, so the extraction cannot silently break;
@@ -48,7 +52,9 @@ PARTNER_TOKEN = "example-token-5f3e9a"
 # A guide block shown as a CI system's file (GitLab CI, GitHub Actions): its ansible-playbook
 # commands are run in playbooks/multi_app (test_ci_snippets), not the block as a playbook.
 CI_FILE = r"^\s*``(\.gitlab-ci\.yml|\.github/workflows/[^`]+)``:\s*$"
-VAULT_VARS = {"vault_partner_token": PARTNER_TOKEN}  # + vault_kochava_api_key = the emulator's key
+# What the guide tells a user to keep in Ansible Vault; the test's inventory holds it, encrypted.
+VAULT_VARS = {"vault_partner_token": PARTNER_TOKEN}
+VAULT_PASSWORD = "example-vault-password"
 
 
 # -- discovery ---------------------------------------------------------------------------
@@ -197,14 +203,28 @@ def playbook(cmd, env, cwd):
     return proc
 
 
-def run_example(example, emu, tmp_path):
-    """Run a README/guide/module example; returns (its registered results, the run)."""
-    data = yaml.safe_load(example.text.replace(PROD_URL, emu.url))
+def vault_inventory(tmp_path):
+    """An inventory of localhost with the user's vault: group_vars/all/vault.yml, encrypted."""
+    inventory = tmp_path / "inventory"
+    (inventory / "group_vars" / "all").mkdir(parents=True)
+    (inventory / "hosts.ini").write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+    vault = inventory / "group_vars" / "all" / "vault.yml"
+    vault.write_text(yaml.safe_dump(VAULT_VARS))
+    password = tmp_path / "vault-password"
+    password.write_text(VAULT_PASSWORD + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "KOCHAVA_"))}
+    subprocess.run([ANSIBLE_VAULT, "encrypt", "--vault-password-file", str(password), str(vault)], env=env, check=True, capture_output=True)
+    return inventory, password
+
+
+def run_example(example, emu, tmp_path, env=None, options=()):
+    """Run a README/guide/module example as written; returns (its registered results, the run)."""
+    data = yaml.safe_load(example.text)
     if example.is_play:
         plays = data
         names = [n for play in plays for section in ("pre_tasks", "tasks", "post_tasks") for n in registers(play.get(section))]
     else:
-        plays = [{"name": "example", "hosts": "localhost", "gather_facts": False, "vars": dict(VAULT_VARS, vault_kochava_api_key=emu.demo_key), "tasks": data}]
+        plays = [{"name": "example", "hosts": "localhost", "gather_facts": False, "tasks": data}]
         names = registers(data)
     dump = str(tmp_path / "registered.json")
     content = "{{ {%s} | to_json }}" % ", ".join("%r: (%s | default(None))" % (n, n) for n in names)
@@ -218,9 +238,11 @@ def run_example(example, emu, tmp_path):
     )
     path = tmp_path / "example.yml"
     path.write_text(yaml.safe_dump(plays, sort_keys=False))
-    inventory = tmp_path / "hosts.ini"
-    inventory.write_text("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
-    proc = playbook(["-i", str(inventory), str(path)], environment(emu, tmp_path), tmp_path)
+    written = yaml.safe_load(path.read_text())[:-1]
+    assert written == (data if example.is_play else [dict(plays[0], tasks=data)]), "the run would change %s" % example.where
+    inventory, password = vault_inventory(tmp_path)
+    cmd = ["-i", str(inventory / "hosts.ini"), "--vault-password-file", str(password), *options, str(path)]
+    proc = playbook(cmd, dict(environment(emu, tmp_path), **(env or {})), tmp_path)
     with open(dump) as f:
         return json.load(f), proc
 
@@ -436,6 +458,11 @@ SETUP = {
     "guide:Export app 87100's set": setup_guide_export,
     "guide:Review, then apply exactly what was reviewed": setup_guide_review,
 }
+# An example the guide runs with an environment variable it documents: the export -> clone
+# recipe under fleet-wide hiding (the AWX credential type's "Hidden URL parameters").
+EXAMPLE_ENV = {
+    "guide:Export app 87100's set": {"KOCHAVA_HIDDEN_URL_PARAMS": "token"},
+}
 CHECKS = {
     "module:Set the connection options once for every kochava.publisher module": check_module_trigger,
     "module:The whole postback set of app 87100; triggers not listed are deleted": check_module_triggers,
@@ -513,13 +540,44 @@ def test_examples_use_only_documented_values():
     assert not bad, bad
 
 
+CONNECTION_OPTIONS = ("api_key", "api_url")
+
+
+def connection_values(node):
+    """Every value an example gives api_key or api_url (task arguments, module_defaults), anywhere in it."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in CONNECTION_OPTIONS:
+                found.append((key, value))
+            found += connection_values(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += connection_values(item)
+    return found
+
+
+def test_examples_set_no_connection_value():
+    """An example runs with KOCHAVA_API_KEY and KOCHAVA_API_URL alone: a connection option it sets
+    comes from a variable the user sets (``{{ ... }}``), never a literal, and never the production URL,
+    which would override KOCHAVA_API_URL and send a staging or emulator set-up to production."""
+    bad = []
+    for example in EXAMPLES:
+        if PROD_URL in example.text:
+            bad.append((example.where, "names %s" % PROD_URL))
+        for key, value in connection_values(example.data):
+            if not (isinstance(value, str) and value.strip().startswith("{{")):
+                bad.append((example.where, "%s: %r" % (key, value)))
+    assert not bad, bad
+
+
 @pytest.mark.parametrize("example", [e for e in EXAMPLES if e.source != "playbook"], ids=lambda e: e.id)
 def test_example_runs(example, emu, tmp_path):
     assert example.id in CHECKS, "no check for %s" % example.id
     if example.id in SETUP:
         SETUP[example.id](emu)
     emu.clear_log()
-    registered, _proc = run_example(example, emu, tmp_path)
+    registered, _proc = run_example(example, emu, tmp_path, env=EXAMPLE_ENV.get(example.id))
     CHECKS[example.id](emu, registered, example, tmp_path)
 
 
