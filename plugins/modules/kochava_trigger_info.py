@@ -15,8 +15,8 @@ description:
   - Read the postback triggers of a Kochava app through the Premium Publisher API, across all pages of the list.
   - Read one trigger by O(id), or filter the full list by O(type), O(template_id), O(filter_str) and O(active).
     Filters match as a trigger's key is matched everywhere in this collection, O(type) without case and O(filter_str) exactly.
-  - RV(export) gives the listed triggers in the shape of the O(kochava.publisher.kochava_triggers#module:triggers) option
-    of M(kochava.publisher.kochava_triggers), to back up, restore or clone an app's set.
+  - RV(export) gives the listed triggers in the shape of the O(kochava.publisher.kochava_triggers#module:triggers) option,
+    to back up, restore or clone an app's set.
 author:
   - Kochava Publisher maintainers (@kochava-publisher)
 extends_documentation_fragment:
@@ -48,6 +48,20 @@ options:
   active:
     description: Only active (V(true)) or inactive (V(false)) triggers.
     type: bool
+  reveal_hidden:
+    description:
+      - Give RV(export) with the real values of O(hidden_context_keys) and O(hidden_url_params), for an export meant
+        for re-applying (restore, clone) when hidden values are set for the whole fleet (E(KOCHAVA_HIDDEN_URL_PARAMS),
+        the AWX credential type). RV(hidden_revealed) then says that RV(export) holds real values.
+        RV(triggers), warnings and error messages stay masked.
+      - Requires the task keyword C(no_log) set to V(true), checked before any API call. A module cannot mark its own result as secret,
+        so the task does. Ansible then keeps the result out of its output at every verbosity, out of callbacks
+        (the plan report, AWX job events) and out of C(log_path). The registered variable holds the real values, so
+        store it without printing it (C(no_log) and C(diff) set to V(true) and V(false) on the task that writes it, or Ansible Vault).
+      - A failure of such a task shows only that the output was hidden; run it without O(reveal_hidden) to read the message.
+        The module cannot tell the task's C(no_log) from E(ANSIBLE_NO_TARGET_SYSLOG), which Ansible passes to modules the same way.
+    type: bool
+    default: false
 seealso:
   - module: kochava.publisher.kochava_trigger
   - module: kochava.publisher.kochava_triggers
@@ -88,11 +102,11 @@ EXAMPLES = r"""
 RETURN = r"""
 export:
   description:
-    - The listed triggers in exactly the shape of the O(kochava.publisher.kochava_triggers#module:triggers) option of
-      M(kochava.publisher.kochava_triggers) (C(type), C(template_id), C(filter_str) for event triggers, C(title), C(active), and every
+    - The listed triggers in exactly the shape of the O(kochava.publisher.kochava_triggers#module:triggers) option
+      (C(type), C(template_id), C(filter_str) for event triggers, C(title), C(active), and every
       context value the server holds), sorted by key. No C(id), C(app_id) or C(date_created), so it restores onto an emptied app or clones to another.
-    - Values of O(hidden_context_keys) show C(********), which M(kochava.publisher.kochava_triggers) refuses as a value.
-      Put the real value back (for example from Ansible Vault) before applying an export.
+    - Values of O(hidden_context_keys) and of O(hidden_url_params) show C(********~3f2a), which M(kochava.publisher.kochava_triggers)
+      refuses as a value. With O(reveal_hidden=true) they are the real values (see RV(hidden_revealed)).
   returned: always
   type: list
   elements: dict
@@ -106,6 +120,13 @@ export:
         cpi_mostback_url: https://collector.example.com/purchase
         deferred_for: "0"
         max_delivery_attempts: "2"
+hidden_revealed:
+  description:
+    - Whether RV(export) holds the real values of hidden context keys and URL parameters (O(reveal_hidden=true)),
+      so it must be kept like a secret. With V(false), hidden values show their mask.
+  returned: always
+  type: bool
+  sample: true
 triggers:
   description:
     - The matching triggers as the API gives them, with ids as integers, RV(triggers[].active) as a boolean
@@ -166,7 +187,13 @@ triggers:
 
 from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, TRIGGER_TYPE, KochavaModule
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import export_item, masked_trigger, sort_key
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import Hider
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import matches_filters
+
+REVEAL_NEEDS_NO_LOG = (
+    "reveal_hidden=true returns the real hidden values in export: set no_log: true on this task, so that Ansible keeps "
+    "its result out of its output, logs and callbacks (the registered variable still holds the real values)"
+)
 
 
 def main():
@@ -178,10 +205,15 @@ def main():
             template_id=dict(type="int"),
             filter_str=dict(type="str"),
             active=dict(type="bool"),
+            reveal_hidden=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
     params = module.params
+    if params["reveal_hidden"] and not module.no_log:
+        # A module cannot mark its result as secret (ansible-core drops _ansible_no_log from a module's return): the task does.
+        module.fail_json(msg=REVEAL_NEEDS_NO_LOG)
+    exported = Hider() if params["reveal_hidden"] else module.hidden
 
     def read(client):
         if params["id"] is not None:
@@ -194,7 +226,8 @@ def main():
         return {
             "changed": False,
             "triggers": [masked_trigger(t, module.hidden) for t in triggers],
-            "export": [export_item(t, module.hidden) for t in sorted(triggers, key=sort_key)],
+            "export": [export_item(t, exported) for t in sorted(triggers, key=sort_key)],
+            "hidden_revealed": bool(params["reveal_hidden"]),
         }
 
     module.run(read)

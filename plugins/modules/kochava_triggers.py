@@ -23,7 +23,7 @@ description:
     The first failed write stops the run; RV(plan) then says which actions were applied, and the next run converges.
   - A converged run makes one list call per page of the app's triggers, plus one templates call when an item names its template
     or purges context, and nothing else. After writes, the module re-reads once (one GET for one trigger, else one listing).
-  - The RV(kochava.publisher.kochava_trigger_info#module:export) of M(kochava.publisher.kochava_trigger_info) has the shape of O(triggers),
+  - The RV(kochava.publisher.kochava_trigger_info#module:export) result has the shape of O(triggers),
     so an app's set can be exported, restored or cloned to another app.
 author:
   - Kochava Publisher maintainers (@kochava-publisher)

@@ -243,6 +243,7 @@ def run_example(example, emu, tmp_path, env=None, options=()):
     inventory, password = vault_inventory(tmp_path)
     cmd = ["-i", str(inventory / "hosts.ini"), "--vault-password-file", str(password), *options, str(path)]
     proc = playbook(cmd, dict(environment(emu, tmp_path), **(env or {})), tmp_path)
+    (tmp_path / "output.txt").write_text(proc.stdout + proc.stderr)  # what the run printed, for a check
     with open(dump) as f:
         return json.load(f), proc
 
@@ -386,19 +387,36 @@ def check_guide_set(emu, reg, example, tmp_path):
     assert methods == sorted(methods, key=["PATCH", "POST", "DELETE"].index)  # updates, creates, deletes
 
 
+EXPORT_TOKENS = ("tok-Export11aa", "tok-Export22bb")  # partner tokens in the exported URLs, hidden fleet-wide (EXAMPLE_ENV)
+
+
 def setup_guide_export(emu):
-    seed(emu, title="Install Custom Postback", active=True)
-    seed(emu, type="event", filter_str="Purchase", template_id=MMDSP, title="mmDSP Purchase", context={"cpi_jumptap_mostback_url": URL + "/mmdsp"})
+    seed(emu, title="Install Custom Postback", active=True, context={"cpi_mostback_url": URL + "/install?token=" + EXPORT_TOKENS[0]})
+    seed(
+        emu,
+        type="event",
+        filter_str="Purchase",
+        template_id=MMDSP,
+        title="mmDSP Purchase",
+        context={"cpi_jumptap_mostback_url": URL + "/mmdsp?click={click_id}&token=" + EXPORT_TOKENS[1]},
+    )
 
 
 def check_guide_export(emu, reg, example, tmp_path):
     with open(tmp_path / "app87100-triggers.yml") as f:
         kept = yaml.safe_load(f)
-    assert kept == reg["backup"]["export"] and len(kept) == 2
+    assert kept == reg["backup"]["export"] and len(kept) == 2 and reg["backup"]["hidden_revealed"] is True
+    install = next(item for item in kept if item["type"] == "install")
+    assert install["context"]["cpi_mostback_url"] == URL + "/install?token=" + EXPORT_TOKENS[0]  # the real value, in the file
     assert all(path.endswith("/postbacks") or "/apps/17/" in path for dummy, path in writes(emu)), writes(emu)  # the restore changed nothing
     clone = by_key(emu, APP17)
-    assert clone[("event", MMDSP, "Purchase")]["context"]["cpi_jumptap_mostback_url"] == URL + "/mmdsp"
+    source = by_key(emu, APP)[("event", MMDSP, "Purchase")]
+    fields = ("type", "template_id", "filter_str", "title", "active", "context")
+    assert {f: clone[("event", MMDSP, "Purchase")][f] for f in fields} == {f: source[f] for f in fields}  # the clone equals the source
     assert clone[("install", OPENX, "")]["id"] == 54636  # left alone
+    output = (tmp_path / "output.txt").read_text()
+    assert "Using module file" in output and re.search(r"token=\*{8}~[0-9a-f]{4}", output)  # -vvvv, the clone's diff masked
+    assert [output.count(token) for token in EXPORT_TOKENS] == [0, 0], "a revealed token was printed"
 
 
 def check_guide_hidden(emu, reg, example, tmp_path):
@@ -462,6 +480,10 @@ SETUP = {
 # recipe under fleet-wide hiding (the AWX credential type's "Hidden URL parameters").
 EXAMPLE_ENV = {
     "guide:Export app 87100's set": {"KOCHAVA_HIDDEN_URL_PARAMS": "token"},
+}
+# An example run at a verbosity its check reads the output of (no token at -vvvv --diff).
+EXAMPLE_OPTIONS = {
+    "guide:Export app 87100's set": ["-vvvv", "--diff"],
 }
 CHECKS = {
     "module:Set the connection options once for every kochava.publisher module": check_module_trigger,
@@ -577,7 +599,7 @@ def test_example_runs(example, emu, tmp_path):
     if example.id in SETUP:
         SETUP[example.id](emu)
     emu.clear_log()
-    registered, _proc = run_example(example, emu, tmp_path, env=EXAMPLE_ENV.get(example.id))
+    registered, _proc = run_example(example, emu, tmp_path, env=EXAMPLE_ENV.get(example.id), options=EXAMPLE_OPTIONS.get(example.id, ()))
     CHECKS[example.id](emu, registered, example, tmp_path)
 
 

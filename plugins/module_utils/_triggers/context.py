@@ -54,8 +54,8 @@ def check_scalar_context(context):
             raise TriggerError("context.%s must be a string, number or boolean, got %s" % (key, type(value).__name__))
         if isinstance(value, str) and any(mark in value for mark in PLACEHOLDERS):
             raise TriggerError(
-                "context.%s holds the placeholder of a hidden value (%s), as an export shows it; give the real value (for example from Ansible Vault)"
-                % (key, MASK)
+                "context.%s holds the placeholder of a hidden value (%s), as an export shows it; give the real value (for example from Ansible Vault),"
+                " or take an export meant for re-applying with reveal_hidden: true (and no_log: true) on its kochava_trigger_info task" % (key, MASK)
             )
 
 

@@ -56,7 +56,8 @@ def test_null_context_value_refused():
 @pytest.mark.parametrize("value", ["********", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER", "https://user:********@collector.example.com/in"])
 def test_placeholder_of_a_hidden_value_refused(value):
     assert failure(c.check_scalar_context, {"token": value}) == (
-        "context.token holds the placeholder of a hidden value (********), as an export shows it; give the real value (for example from Ansible Vault)"
+        "context.token holds the placeholder of a hidden value (********), as an export shows it; give the real value (for example from Ansible Vault),"
+        " or take an export meant for re-applying with reveal_hidden: true (and no_log: true) on its kochava_trigger_info task"
     )
 
 

@@ -168,7 +168,8 @@ ONLY_EVENTS_FILTER = "filter_str is only valid for event triggers; install trigg
         (
             {"context": {"cpi_mostback_url": URL, "token": "********"}},
             "triggers[0] (install/3373): context.token holds the placeholder of a hidden value (********), as an export shows it; "
-            "give the real value (for example from Ansible Vault)",
+            "give the real value (for example from Ansible Vault), or take an export meant for re-applying with reveal_hidden: true "
+            "(and no_log: true) on its kochava_trigger_info task",
         ),
     ],
 )
