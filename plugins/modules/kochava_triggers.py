@@ -100,6 +100,16 @@ options:
   purge:
     description:
       - Delete the app's triggers that no item of O(triggers) names.
+      - A run that would keep no trigger (O(triggers) empty, or every item O(triggers[].state=absent)) would delete every trigger
+        of the app, which is most often a variable that is undefined or empty. It is refused before any API call, in check mode
+        too, unless O(allow_empty=true).
+    type: bool
+    default: false
+  allow_empty:
+    description:
+      - Allow O(purge=true) with no trigger to keep (O(triggers) empty, or every item O(triggers[].state=absent)), that is,
+        deleting every trigger of the app on purpose. O(max_deletes) still applies.
+      - Without O(purge), an empty O(triggers) changes nothing and needs no permission.
     type: bool
     default: false
   max_deletes:
@@ -343,6 +353,12 @@ from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine imp
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import empty_plan
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import validate_items
 
+EMPTY_PURGE = (
+    "triggers %s, so purge=true would delete every trigger of app %d. Such a list most often comes from a variable "
+    "that is undefined or empty (a vars file that did not load, a misspelt name, a default([])); nothing was read or written. "
+    "To delete every trigger of the app on purpose, set allow_empty: true"
+)
+
 
 def main():
     module = KochavaModule(
@@ -356,6 +372,7 @@ def main():
             expect_no_changes=dict(type="bool", default=False),
             expected_plan=dict(type="raw"),
             return_triggers=dict(type="bool", default=False),
+            allow_empty=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
         failure_result={"plan": empty_plan()},
@@ -363,6 +380,9 @@ def main():
     )
     if module.params["max_deletes"] < -1:
         module.fail_json(msg="max_deletes must be -1 (no limit) or zero or more, got %d" % module.params["max_deletes"])
+    params = module.params
+    if params["purge"] and not params["allow_empty"] and not any(item.get("state") != "absent" for item in params["triggers"]):
+        module.fail_json(msg=EMPTY_PURGE % ("is empty" if not params["triggers"] else "has only state=absent items", params["app_id"]))
     module.run(lambda client: run_set(client, module.params, check_mode=module.check_mode, diff=module._diff))
 
 

@@ -157,7 +157,7 @@ SCENARIOS = {
         Scenario(
             "kochava_triggers purges two",
             kochava_triggers,
-            dict(NO_RETRY, triggers=[], purge=True, max_deletes=-1),
+            dict(NO_RETRY, triggers=[], purge=True, allow_empty=True, max_deletes=-1),
             "DELETE",
             "/postbacks/%d" % ID,
             "none",
