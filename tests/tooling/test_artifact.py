@@ -42,6 +42,7 @@ REQUIRED = [
     "meta/runtime.yml",
     "meta/execution-environment.yml",
     "extensions/ee/execution-environment.yml",
+    "extensions/ee/execution-environment-offline.yml",
     "plugins/modules/kochava_trigger.py",
     "plugins/modules/kochava_trigger_info.py",
     "plugins/modules/kochava_template_info.py",

@@ -79,6 +79,7 @@ def test_readme_clone_build_and_install(tmp_path, env):
     clone = tmp_path / "kochava.publisher"
     tarballs = sorted(p.name for p in (clone / "dist").iterdir())
     assert tarballs == ["kochava-publisher-%s.tar.gz" % galaxy_version()]
+    assert sh("git status --porcelain", clone, env).stdout == ""  # .gitignore covers dist/: the clone stays clean
     doc = installed(env, tmp_path / "home" / ".ansible" / "collections")
     assert "expected_plan" in doc
 
@@ -98,4 +99,22 @@ def test_readme_requirements_file_names_the_tarball(tmp_path, env):
     (project / "collections" / "requirements.yml").write_text(requirements)
     sh("git clone -q file://%s src && cd src && ansible-galaxy collection build --output-path ../dist/" % ROOT, project, env)
     sh("ansible-galaxy collection install -r collections/requirements.yml -p collections", project, env)
+    assert "expected_plan" in installed(env, project / "collections")
+
+
+def test_multi_app_requirements_show_the_tarball_variant(tmp_path, env):
+    """playbooks/multi_app/collections/requirements.yml: its commented variant without Galaxy access,
+    uncommented, installs the tarball committed to the project, from the project's root as AWX runs it."""
+    with open(os.path.join(ROOT, "playbooks", "multi_app", "collections", "requirements.yml")) as f:
+        shipped = f.read()
+    assert yaml.safe_load(shipped)["collections"] == [{"name": "kochava.publisher"}]
+    variant = [line[1:] for line in shipped.splitlines() if re.match(r"^# ( - name: |   type: )", line)]
+    assert len(variant) == 2, shipped
+    requirements = "---\ncollections:\n" + "\n".join(variant) + "\n"
+    assert yaml.safe_load(requirements)["collections"] == [{"name": "./dist/kochava-publisher-%s.tar.gz" % galaxy_version(), "type": "file"}]
+    project = tmp_path / "project"
+    (project / "collections").mkdir(parents=True)
+    (project / "collections" / "requirements.yml").write_text(requirements)
+    sh("ansible-galaxy collection build %s --output-path dist/" % ROOT, project, env)
+    sh("ansible-galaxy collection install --offline -r collections/requirements.yml -p collections", project, env)
     assert "expected_plan" in installed(env, project / "collections")
