@@ -221,7 +221,7 @@ def run_example(example, emu, tmp_path, env=None, options=()):
     """Run a README/guide/module example as written; returns (its registered results, the run)."""
     data = yaml.safe_load(example.text)
     if example.is_play:
-        plays = data
+        plays = list(data)
         names = [n for play in plays for section in ("pre_tasks", "tasks", "post_tasks") for n in registers(play.get(section))]
     else:
         plays = [{"name": "example", "hosts": "localhost", "gather_facts": False, "tasks": data}]
@@ -239,7 +239,8 @@ def run_example(example, emu, tmp_path, env=None, options=()):
     path = tmp_path / "example.yml"
     path.write_text(yaml.safe_dump(plays, sort_keys=False))
     written = yaml.safe_load(path.read_text())[:-1]
-    assert written == (data if example.is_play else [dict(plays[0], tasks=data)]), "the run would change %s" % example.where
+    shipped = yaml.safe_load(example.text)
+    assert written == (shipped if example.is_play else [dict(plays[0], tasks=shipped)]), "the run would change %s" % example.where
     inventory, password = vault_inventory(tmp_path)
     cmd = ["-i", str(inventory / "hosts.ini"), "--vault-password-file", str(password), *options, str(path)]
     proc = playbook(cmd, dict(environment(emu, tmp_path), **(env or {})), tmp_path)
