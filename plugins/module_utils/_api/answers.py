@@ -29,7 +29,9 @@ MAX_SERVER_TEXT = 500
 
 
 def decode(response):
-    """``(body, problem)``: body is the decoded JSON, or None for an empty body; problem "not JSON" or None."""
+    """``(body, problem)``: body is the decoded JSON, or None for an empty body; problem "not JSON" (or why not) or None.
+
+    Never raises: a body nested deeper than Python recurses, or too big to hold decoded, is a problem like any other."""
     content = response.content or b''
     if not content.strip():
         return None, None
@@ -37,6 +39,10 @@ def decode(response):
         return _json.loads(content), None
     except (ValueError, UnicodeDecodeError):
         return None, 'not JSON'
+    except RecursionError:
+        return None, 'not JSON that can be read (nested too deeply)'
+    except MemoryError:
+        return None, 'not JSON that fits in memory'
 
 
 class AnswerReader(object):
@@ -97,7 +103,7 @@ class AnswerReader(object):
         answered = '%s %s answered HTTP %d' % (method, path, status)
         body, problem = decode(response)
         if problem:
-            raise KochavaResponseError('%s with a body that is not JSON' % answered, method, path, status)
+            raise KochavaResponseError('%s with a body that is %s' % (answered, problem), method, path, status)
         if body is None:
             if method == 'GET':
                 raise KochavaResponseError('%s with an empty body' % answered, method, path, status)
@@ -106,6 +112,10 @@ class AnswerReader(object):
             envelope = validate_envelope(body, shape)
         except SchemaError as exc:
             problems = exc.problems
+        except RecursionError:
+            problems = ['values nested too deeply to check']
+        except MemoryError:
+            problems = ['too big to check in memory']
         else:
             problems = None
         if problems:
@@ -119,7 +129,9 @@ class AnswerReader(object):
             if is_duplicate_text(errors + others):
                 said = self.server_said(errors or others)
                 raise KochavaDuplicateError('%s with success=false: %s%s' % (answered, DUPLICATE_EXPLANATION, said), method, path, status, errors)
-            raise KochavaResponseError('%s with success=false%s' % (answered, self.server_said(errors)), method, path, status, errors)
+            refused = KochavaResponseError('%s with success=false%s' % (answered, self.server_said(errors)), method, path, status, errors)
+            refused.refused = True  # the API said the call failed: for a write, not an unknown outcome
+            raise refused
         return envelope
 
 

@@ -10,7 +10,9 @@ timeouts (``max_retries``). A 429 is waited out for every method, POST
 included (the request was refused, not lost), against the time budget
 ``rate_limit_wait``. A POST is otherwise resent only when it certainly did
 not reach the server; an unknown outcome raises ``KochavaUncertainWriteError``
-and the caller re-reads. Messages name the request as sent
+and the caller re-reads. A write answered 2xx with a body that cannot be read
+(not JSON, not the documented shape, over ``max_answer_bytes``, cut off) is an
+unknown outcome too: the server may have done it. Messages name the request as sent
 (``GET /v1/apps/1/postbacks``) and never carry the key; errors are raised
 outside ``except`` blocks so they have no ``__context__``.
 """
@@ -20,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import random as _random
+import re
 import time
 from urllib.parse import quote as _quote, urlsplit as _urlsplit
 
@@ -27,7 +30,9 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.answers imp
 from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import (
     KochavaDuplicateError,
     KochavaError,
+    KochavaForbiddenError,
     KochavaNotFoundError,
+    KochavaResponseError,
     KochavaTransportError,
     KochavaUncertainWriteError,
     error_for_status,
@@ -42,6 +47,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.retry impor
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import HAS_VOLUPTUOUS
 from ansible_collections.kochava.publisher.plugins.module_utils._api.transport import (
+    DEFAULT_MAX_ANSWER_BYTES,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     Transport,
@@ -52,10 +58,13 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.transport i
 from ansible_collections.kochava.publisher.plugins.module_utils._api.trust import trusted
 
 DEFAULT_API_URL = 'https://api.kochava.com'
+WRITES = ('POST', 'PATCH', 'DELETE')
+APP_PATH = re.compile(r'/apps/([^/]+)(?:/|$)')
 MISSING_KEY = 'api_key is required: set it in the task, in module_defaults for group/kochava.publisher.kochava, or in the KOCHAVA_API_KEY environment variable'
 
 __all__ = [
     'DEFAULT_API_URL',
+    'DEFAULT_MAX_ANSWER_BYTES',
     'DEFAULT_MAX_RETRIES',
     'DEFAULT_RATE_LIMIT_WAIT',
     'HAS_REQUESTS',
@@ -90,6 +99,7 @@ class KochavaClient(object):
         random=_random.random,
         rate_limit_wait=DEFAULT_RATE_LIMIT_WAIT,
         max_requests_per_second=0,
+        max_answer_bytes=DEFAULT_MAX_ANSWER_BYTES,
     ):
         if api_key_missing(api_key):
             raise KochavaError(MISSING_KEY)
@@ -107,7 +117,7 @@ class KochavaClient(object):
         self.retry = RetryPolicy(max_retries, sleep=sleep, random=random, rate_limit_wait=rate_limit_wait)
         self.warnings = []
         pacer = make_pacer(max_requests_per_second, api_key, self.api_url, self.warnings.append, sleep=sleep)
-        self._transport = Transport(api_key, session, validate_certs, timeout, pacer)
+        self._transport = Transport(api_key, session, validate_certs, timeout, pacer, max_answer_bytes)
         self._reader = AnswerReader([api_key], self.warnings.append)
 
     def __repr__(self):
@@ -150,7 +160,7 @@ class KochavaClient(object):
                 continue
             status = response.status_code
             if 200 <= status < 300:
-                return self._reader.success(method, sent_path, response, shape)
+                return self._success(method, sent_path, response, shape)
             if 300 <= status < 400:
                 raise redirect_error(method, sent_path, self.api_url + path, response, self._host)
             error = self._status_error(call, method, sent_path, response, attempts, failures)
@@ -158,12 +168,24 @@ class KochavaClient(object):
                 raise error
             self.retry.wait(failures - 1, call, 'HTTP %d' % status, parse_retry_after(response.headers.get('Retry-After')))
 
+    def _success(self, method, sent_path, response, shape):
+        """The envelope of a 2xx answer; a write's answer that cannot be read leaves its outcome unknown."""
+        try:
+            return self._reader.success(method, sent_path, response, shape)
+        except KochavaDuplicateError:
+            raise  # the API said what happened: nothing was written
+        except KochavaResponseError as exc:
+            if method not in WRITES or getattr(exc, 'refused', False):  # success=false: refused, not unknown
+                raise
+            error = exc
+        raise KochavaUncertainWriteError('%s; the outcome is unknown: the write may or may not have been applied' % error.message, method, sent_path, error.status)
+
     def _failure_error(self, call, method, sent_path, failure, attempts, failures):
         """The error that ends ``call`` when an attempt got no answer, or None when it may be retried."""
         if failure.permanent:
             hint = ' (validate_certs: false skips the check; for test servers only)' if 'TLS' in failure.reason else ''
             return KochavaTransportError('%s failed talking to %s: %s%s' % (call, self._host, failure.reason, hint), method, sent_path)
-        if method == 'POST' and failure.sent:
+        if method == 'POST' and failure.sent:  # a lost, cut-off, oversized or late answer alike
             return KochavaUncertainWriteError(
                 '%s: the outcome is unknown (%s, talking to %s): the write may or may not have been applied' % (call, failure.reason, self._host),
                 method,
@@ -193,6 +215,9 @@ class KochavaClient(object):
         texts = errors + others if isinstance(body, dict) else [response.text[:500]]
         cls, explanation = error_for_status(status, texts)
         explanation = self.retry.budget_spent() if status == 429 else explanation
+        app = APP_PATH.match(path_of(sent_path, self._prefix))
+        if app and cls in (KochavaForbiddenError, KochavaNotFoundError):
+            explanation = 'the key cannot see app %s: no such app, or not authorized' % app.group(1)
         detail = status_text(response) + (': ' + explanation if explanation else '') + said
         if retryable:
             return cls('%s failed after %s: %s' % (call, _attempts(attempts), detail), method, sent_path, status, errors)
@@ -235,6 +260,11 @@ class KochavaClient(object):
     def delete_trigger(self, trigger_id):
         """DELETE /postbacks/{id}; the documented answer is 200 with an empty body."""
         self.request('DELETE', '/postbacks/%s' % _segment(trigger_id), shape='trigger')
+
+
+def path_of(sent_path, prefix):
+    """``/apps/1/postbacks`` of ``/v1/apps/1/postbacks`` (api_url path ``/v1``)."""
+    return sent_path[len(prefix) :] if prefix and sent_path.startswith(prefix) else sent_path
 
 
 def _attempts(count):

@@ -81,7 +81,11 @@ class KochavaRateLimitError(KochavaHTTPError):
 
 
 class KochavaUncertainWriteError(_CallError):
-    """A write whose outcome is unknown (it may or may not have been applied); the caller re-reads to decide."""
+    """A write whose outcome is unknown (it may or may not have been applied); the caller re-reads to decide.
+
+    ``changed`` is true: a task failing on it may have changed the app (the engine reports it so)."""
+
+    changed = True
 
 
 # status -> (class, explanation)

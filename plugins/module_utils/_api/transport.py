@@ -8,6 +8,13 @@
 The key travels in ``Authentication-Key``; redirects are never followed (the
 key must not reach another host). A failure is described by plain strings
 only: requests' own texts may quote headers, hence the key.
+
+An exchange is bounded in size and time. The body is streamed and read in
+chunks up to ``max_answer_bytes`` counted after decompression (a gzip bomb
+stops at the cap, it is never inflated whole). The whole exchange (connect,
+headers, body) must end within ``timeout`` seconds: the socket timeouts
+bound each read only, so a watchdog thread shuts the connection's socket
+down at the deadline, which ends a read blocked on a trickling server.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,6 +22,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json as _json
+import socket
+import threading
+import time
 import traceback
 from http import HTTPStatus
 from urllib.parse import urljoin as _urljoin, urlsplit as _urlsplit
@@ -34,9 +44,18 @@ try:
 except ImportError:
     _NewConnectionError = None
 
+try:
+    from urllib3.connectionpool import HTTPConnectionPool as _HTTPPool, HTTPSConnectionPool as _HTTPSPool
+except ImportError:
+    _HTTPPool = _HTTPSPool = None
+
 from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import KochavaError, KochavaResponseError
 
 USER_AGENT = 'kochava.publisher'
+DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024  # far above the largest real page (50 triggers: some 100 kB)
+CHUNK_BYTES = 8192  # compressed bytes read at a time: what one read may inflate stays small
+# getaddrinfo errors saying the name does not exist (not "try again"): no retry heals them in seconds
+_NO_SUCH_NAME = frozenset(getattr(socket, name) for name in ('EAI_NONAME', 'EAI_NODATA') if hasattr(socket, name))
 
 
 class Failure(object):
@@ -50,28 +69,218 @@ class Failure(object):
         self.permanent = permanent  # configuration / TLS: never retried
 
 
+class Answer(object):
+    """An HTTP answer read whole (within the bounds): status, headers and body bytes."""
+
+    __slots__ = ('status_code', 'reason', 'headers', 'content')
+
+    def __init__(self, status_code, reason, headers, content):
+        self.status_code = status_code
+        self.reason = reason
+        self.headers = headers
+        self.content = content
+
+    @property
+    def text(self):
+        return bytes(self.content).decode('utf-8', 'replace')
+
+
+class AnswerTooLarge(Exception):
+    """The body passed ``max_answer_bytes`` (after decompression)."""
+
+
+def too_large(cap):
+    return 'the answer is larger than max_answer_bytes (%d bytes); the rest was not read' % cap
+
+
 class Transport(object):
     """A ``requests.Session`` set up for the API; ``send`` makes one exchange (after the ``pacer``'s wait, if any)."""
 
-    def __init__(self, api_key, session=None, validate_certs=True, timeout=30, pacer=None):
+    def __init__(self, api_key, session=None, validate_certs=True, timeout=30, pacer=None, max_answer_bytes=DEFAULT_MAX_ANSWER_BYTES):
         self.validate_certs = validate_certs
         self.timeout = timeout
+        self.max_answer_bytes = max_answer_bytes
         self.pacer = pacer  # a _pacing.Pacer shared with the other forks, or None
-        self._session = session if session is not None else requests.Session()
+        if session is None:
+            session = requests.Session()
+            _mount_watched(session)
+        self._session = session
         self._session.headers.update({'Authentication-Key': api_key, 'Accept': 'application/json', 'User-Agent': USER_AGENT})
 
     def send(self, method, url, params=None, body=None):
-        """``(response, None)``, or ``(None, Failure)`` when no answer came; never follows a redirect."""
+        """``(answer, None)``, or ``(None, Failure)`` when no whole answer came in time; never follows a redirect."""
         headers = {'Content-Type': 'application/json'} if body is not None else None
         if self.pacer is not None:
             self.pacer.wait()
+        exchange = _Exchange(self.timeout)
+        with exchange:
+            answer, failure = self._exchange(method, url, params, body, headers, exchange)
+        if exchange.expired:  # whatever the cut-off read returned, the answer is not whole
+            return None, Failure('no complete answer within %s s (timeout: connect, headers and body of one request)' % _seconds(self.timeout), sent=True)
+        return answer, failure
+
+    def _exchange(self, method, url, params, body, headers, exchange):
         try:
             response = self._session.request(
-                method, url, params=params, data=body, headers=headers, timeout=self.timeout, verify=self.validate_certs, allow_redirects=False
+                method, url, params=params, data=body, headers=headers, timeout=self.timeout, verify=self.validate_certs, allow_redirects=False, stream=True
             )
         except Exception as exc:  # every transport error, turned into plain strings
-            return None, (classify(exc) if HAS_REQUESTS else Failure('connection error (%s)' % type(exc).__name__, sent=True))
-        return response, None
+            return None, _failure(exc)
+        try:
+            content = read_body(response, self.max_answer_bytes, exchange.check)
+        except AnswerTooLarge:
+            return None, Failure(too_large(self.max_answer_bytes), sent=True)
+        except MemoryError:
+            return None, Failure('the answer does not fit in memory (MemoryError)', sent=True)
+        except Exception as exc:  # a reset mid-body, a broken gzip stream, MemoryError...
+            return None, _failure(exc, mid_body=True)
+        finally:
+            _close(response)
+        return Answer(response.status_code, response.reason, response.headers, content), None
+
+
+def _failure(exc, mid_body=False):
+    if not HAS_REQUESTS:
+        return Failure('connection error (%s)' % type(exc).__name__, sent=True)
+    failure = classify(exc)
+    if mid_body and failure.reason.startswith(('connection error', 'unexpected error')):
+        # ChunkedEncodingError, ProtocolError, IncompleteRead, a bad gzip stream: the answer broke off
+        return Failure('connection lost in the middle of the answer (%s)' % type(exc).__name__, sent=True)
+    return failure
+
+
+def _close(response):
+    try:
+        response.close()
+    except Exception:  # closing a broken connection may fail too; nothing is left to read
+        pass
+
+
+def read_body(response, cap, expired=lambda: False):
+    """The body bytes (decompressed), at most ``cap`` of them; raises ``AnswerTooLarge`` past it.
+
+    Stops early (returning what it read) once ``expired()``: the caller then reports the deadline."""
+    if getattr(response, 'raw', None) is None:  # already read (a session that does not stream)
+        content = response.content or b''
+        if len(content) > cap:
+            raise AnswerTooLarge()
+        return content
+    encoding = (response.headers.get('Content-Encoding') or 'identity').strip().lower()
+    length = response.headers.get('Content-Length')
+    if encoding == 'identity' and length and length.strip().isdigit() and int(length) > cap:
+        raise AnswerTooLarge()  # said so up front: not a byte read
+    content = bytearray()
+    for chunk in response.iter_content(CHUNK_BYTES):
+        content += chunk
+        if len(content) > cap:
+            raise AnswerTooLarge()
+        if expired():
+            break
+    return bytes(content)
+
+
+class _Exchange(object):
+    """The deadline of one exchange: at ``timeout`` seconds the connection in use is shut down."""
+
+    current = threading.local()  # the exchange under way in this thread (for _WatchedPool)
+
+    def __init__(self, timeout):
+        self.timeout = timeout
+        self.expired = False
+        self.connection = None
+        self.deadline = time.monotonic() + timeout
+        self._done = False
+        self._lock = threading.Lock()
+        self._timer = None
+
+    def __enter__(self):
+        _Exchange.current.exchange = self
+        self._timer = threading.Timer(self.timeout, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._timer.cancel()
+        with self._lock:  # an _expire under way ends before the result is judged
+            self._done = True
+            _Exchange.current.exchange = None
+        return False
+
+    def check(self):
+        """Between reads: past the deadline (a connection the watchdog cannot reach) ends the exchange."""
+        if not self.expired and time.monotonic() > self.deadline:
+            self.expired = True
+        return self.expired
+
+    def attach(self, connection):
+        with self._lock:
+            self.connection = connection
+            if self.expired:
+                _shut(connection)
+
+    def _expire(self):
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            _shut(self.connection)
+
+
+def _shut(connection):
+    """Shut the socket of ``connection`` down: a read blocked on it returns at once."""
+    sock = getattr(connection, 'sock', None)
+    if sock is None:
+        return
+    try:
+        if isinstance(sock, socket.socket):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain call, under TLS too (SSLSocket's drops its state)
+        else:
+            sock.shutdown(socket.SHUT_RDWR)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _watched(base):
+    """A connection pool class that tells the exchange under way which connection it uses."""
+
+    class WatchedPool(base):
+        def _get_conn(self, timeout=None):
+            connection = super()._get_conn(timeout)
+            exchange = getattr(_Exchange.current, 'exchange', None)
+            if exchange is not None:
+                exchange.attach(connection)
+            return connection
+
+    WatchedPool.__name__ = 'Watched' + base.__name__
+    return WatchedPool
+
+
+_WATCHED_POOLS = {'http': _watched(_HTTPPool), 'https': _watched(_HTTPSPool)} if _HTTPPool is not None and hasattr(_HTTPPool, '_get_conn') else None
+
+
+def _mount_watched(session):
+    """Let the deadline reach the sockets of ``session``'s own connections (direct and through an HTTP proxy)."""
+    if _WATCHED_POOLS is None:
+        return  # another urllib3: the deadline is then checked between reads only
+
+    class WatchedAdapter(requests.adapters.HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            if type(manager).__name__ == 'ProxyManager':  # not SOCKS: its pools are its own
+                manager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+            return manager
+
+    for prefix in ('https://', 'http://'):
+        session.mount(prefix, WatchedAdapter())
+
+
+def _seconds(value):
+    return '%g' % round(value, 1)
 
 
 def encode_body(payload, call):
@@ -139,15 +348,18 @@ def _tls_detail(chain):
 
 
 def _connect_failure(chain):
-    """Kind of a failure to connect (the request certainly was not sent)."""
+    """``(reason, permanent)`` of a failure to connect (the request certainly was not sent)."""
     names = [type(item).__name__ for item in chain]
+    if any(isinstance(item, socket.gaierror) and item.errno in _NO_SUCH_NAME for item in chain):
+        # "Name or service not known": a typo in api_url or a missing DNS entry, not a blip; no retry
+        return 'the host name does not resolve (no such name; check api_url; not retried)', True
     if 'NameResolutionError' in names or any(isinstance(item, OSError) and 'resolve' in str(item).lower() for item in chain):
-        return 'could not resolve the host name'
+        return 'could not resolve the host name', False
     if any(isinstance(item, ConnectionRefusedError) for item in chain) or any(
         'refused' in str(item).lower() for item in chain if isinstance(item, _NewConnectionError)
     ):
-        return 'connection refused'
-    return 'could not connect'
+        return 'connection refused', False
+    return 'could not connect', False
 
 
 def classify(exc):
@@ -170,7 +382,10 @@ def classify(exc):
         return Failure('timed out', sent=True)
     if isinstance(exc, rexc.ConnectionError):
         if _NewConnectionError is not None and any(isinstance(item, _NewConnectionError) for item in chain):
-            return Failure(_connect_failure(chain), sent=False)
+            reason, permanent = _connect_failure(chain)
+            return Failure(reason, sent=False, permanent=permanent)
+        if any(type(item).__name__ == 'ReadTimeoutError' or isinstance(item, socket.timeout) for item in chain):
+            return Failure('read timed out', sent=True)  # requests' iter_content turns a read timeout into ConnectionError
         if any(isinstance(item, ConnectionResetError) for item in chain):
             return Failure('connection reset', sent=True)
         if any(type(item).__name__ == 'RemoteDisconnected' for item in chain):
