@@ -11,13 +11,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
-import math
 import os
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api.client import (
     DEFAULT_API_URL,
+    DEFAULT_MAX_ANSWER_BYTES,
     DEFAULT_MAX_RETRIES,
     HAS_REQUESTS,
     MISSING_KEY,
@@ -26,12 +26,11 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.client impo
     KochavaError,
     api_key_missing,
 )
-from ansible_collections.kochava.publisher.plugins.module_utils._api.pacing import rate_options_problem
+from ansible_collections.kochava.publisher.plugins.module_utils._api.options import connection_problem, url_credentials
 from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import redact
 from ansible_collections.kochava.publisher.plugins.module_utils._api.retry import DEFAULT_RATE_LIMIT_WAIT
 from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import masked_trigger, plan_report
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.context import is_http_url
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import argument_spec as trigger_argument_spec
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import (
     SecretWatch,
@@ -43,8 +42,6 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError
 
-MAX_TIMEOUT = 86400
-
 CONNECTION_ARGUMENT_SPEC = dict(
     # Not required=True: a missing key gets MISSING_KEY, which says where to set it.
     api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["KOCHAVA_API_KEY"])),
@@ -54,6 +51,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     max_retries=dict(type="int", default=DEFAULT_MAX_RETRIES),
     rate_limit_wait=dict(type="float", default=DEFAULT_RATE_LIMIT_WAIT, fallback=(env_fallback, ["KOCHAVA_RATE_LIMIT_WAIT"])),
     max_requests_per_second=dict(type="float", default=0, fallback=(env_fallback, ["KOCHAVA_MAX_REQUESTS_PER_SECOND"])),
+    max_answer_bytes=dict(type="int", default=DEFAULT_MAX_ANSWER_BYTES, fallback=(env_fallback, ["KOCHAVA_MAX_ANSWER_BYTES"])),
 )
 APP_ID = dict(type="int", required=True)
 
@@ -75,22 +73,6 @@ HIDDEN_ARGUMENT_SPEC = dict(
 # The fields of one trigger (_triggers/fields.py): kochava_trigger's options.
 TRIGGER_FIELDS = trigger_argument_spec()
 TRIGGER_TYPE = TRIGGER_FIELDS["type"]  # kochava_trigger_info's filter takes the same types
-
-
-def connection_problem(params):
-    """What is wrong with the connection options, or None (checked before any call)."""
-    key = params["api_key"]
-    if not (key.isascii() and key.isprintable()) or any(char.isspace() for char in key):
-        # never quote the key: it is secret even when malformed
-        return "api_key must be printable ASCII without blanks (check for a trailing newline or stray characters); it is sent as the Authentication-Key header"
-    if not is_http_url(params["api_url"] or ""):
-        return "api_url must be an http(s) URL with a host name, like %s; got %r" % (DEFAULT_API_URL, params["api_url"])
-    timeout = params["timeout"]
-    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
-        return "timeout must be a number of seconds more than 0 and at most %d, got %s" % (MAX_TIMEOUT, timeout)
-    if params["max_retries"] < 0:
-        return "max_retries must be zero or more, got %s" % params["max_retries"]
-    return rate_options_problem(params.get("rate_limit_wait", DEFAULT_RATE_LIMIT_WAIT), params.get("max_requests_per_second", 0))
 
 
 class KochavaModule(AnsibleModule):
@@ -155,8 +137,15 @@ class KochavaModule(AnsibleModule):
             self._masked_module_args_cache = masked_params(self._echoed())
         return self._masked_module_args_cache
 
+    def _mask_url_credentials(self):
+        """User info in api_url (refused, never sent) is masked in all we return, the echoed invocation included."""
+        for value in url_credentials((getattr(self, "params", None) or {}).get("api_url")):
+            self.no_log_values.add(value)
+            getattr(self, "secrets", set()).add(value)
+
     def _log_invocation(self):
         # AnsibleModule logs the arguments to the target's journal/syslog: with hidden values masked.
+        self._mask_url_credentials()
         params, self.params = self.params, self._masked_module_args()
         try:
             super()._log_invocation()
@@ -174,6 +163,7 @@ class KochavaModule(AnsibleModule):
                     max_retries=self.params["max_retries"],
                     rate_limit_wait=self.params["rate_limit_wait"],
                     max_requests_per_second=self.params["max_requests_per_second"],
+                    max_answer_bytes=self.params["max_answer_bytes"],
                 )
             except KochavaError as exc:
                 error = exc
@@ -201,6 +191,7 @@ class KochavaModule(AnsibleModule):
         self.exit_json(**result)
 
     def exit_json(self, **kwargs):
+        self._mask_url_credentials()
         kwargs.setdefault("invocation", {"module_args": self._masked_module_args()})  # the echoed task arguments, masked
         super().exit_json(**kwargs)
 
@@ -217,6 +208,7 @@ class KochavaModule(AnsibleModule):
         self.fail_json(msg=redact(exc, self.secrets), **result)
 
     def fail_json(self, msg, **kwargs):
+        self._mask_url_credentials()
         for name, value in getattr(self, "failure_result", {}).items():
             kwargs.setdefault(name, copy.deepcopy(value))
         params = getattr(self, "params", None) or {}

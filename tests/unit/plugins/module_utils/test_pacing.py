@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
+import hmac
 import math
 import os
 import tempfile
@@ -16,10 +17,10 @@ import pytest
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api import pacing as _pacing
 from ansible_collections.kochava.publisher.plugins.module_utils._api.pacing import (
-    MAX_AHEAD,
+    STALE_SLACK,
     Pacer,
+    is_stale,
     make_pacer,
-    next_slot,
     pace_file,
     rate_options_problem,
 )
@@ -57,10 +58,11 @@ def pacer(path, rate, clock, notes=None):
 # ---------------------------------------------------------------- the file
 
 
-def test_pace_file_is_named_by_a_hash_of_key_and_url_in_the_temp_dir(tmp_path, monkeypatch):
+def test_pace_file_is_named_by_an_hmac_of_the_url_keyed_with_the_key_in_the_temp_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, 'tempdir', str(tmp_path))
     path = pace_file(KEY, URL)
-    digest = hashlib.sha256(('%s\n%s' % (KEY, URL)).encode('utf-8')).hexdigest()
+    digest = hmac.new(KEY.encode('utf-8'), URL.encode('utf-8'), hashlib.sha256).hexdigest()
+    assert hashlib.sha256(('%s\n%s' % (KEY, URL)).encode('utf-8')).hexdigest() not in path  # not the old unsalted hash
     assert path == os.path.join(str(tmp_path), 'kochava-publisher-pace-' + digest)
     assert KEY not in path
     assert pace_file(KEY, URL + '/v1') != path and pace_file(KEY + 'x', URL) != path
@@ -71,16 +73,17 @@ def test_pace_file_is_named_by_a_hash_of_key_and_url_in_the_temp_dir(tmp_path, m
 
 
 @pytest.mark.parametrize(
-    'stored_slot, now, start, following',
+    'stored_slot, stale',
     [
-        (None, 100.0, 100.0, 100.25),  # a new file: go now
-        (90.0, 100.0, 100.0, 100.25),  # the slot is past: go now
-        (100.5, 100.0, 100.5, 100.75),  # the slot is ahead: wait for it
-        (100.0 + MAX_AHEAD + 1, 100.0, 100.0, 100.25),  # absurdly far ahead: garbage, go now
+        (90.0, False),  # past
+        (100.25, False),  # one interval ahead: what a fork that just went leaves
+        (100.25 + STALE_SLACK, False),
+        (100.25 + STALE_SLACK + 0.01, True),  # nobody can have booked it: a clock set back, or a tampered file
+        (103600.0, True),
     ],
 )
-def test_next_slot(stored_slot, now, start, following):
-    assert next_slot(stored_slot, now, 0.25) == (start, following)
+def test_a_slot_further_ahead_than_one_interval_is_stale(stored_slot, stale):
+    assert is_stale(stored_slot, 100.0, 0.25) is stale
 
 
 def test_forks_are_spaced_by_the_state_in_the_lock_file(tmp_path):
@@ -101,10 +104,10 @@ def test_forks_are_spaced_by_the_state_in_the_lock_file(tmp_path):
 
 def test_the_file_state_is_what_spaces_requests(tmp_path):
     path = tmp_path / 'pace'
-    path.write_text('1012.5\n')  # another fork booked up to 1012.5
+    path.write_text('1010.4\n')  # another fork went at 1009.9
     clock = Clock(1010.0)
-    assert pacer(path, 2, clock).wait() == 2.5
-    assert clock.sleeps == [2.5] and stored(path) == 1013.0
+    assert pacer(path, 2, clock).wait() == pytest.approx(0.4)
+    assert stored(path) == pytest.approx(1010.9)
 
 
 def test_an_old_slot_does_not_delay(tmp_path):
