@@ -69,6 +69,7 @@ test-py: venv collection ## pytest: unit, emulator, playbook, examples, independ
 bench: venv collection ## benchmarks: converged kochava_trigger vs uri, and the 1,000-trigger scale case (50-task loop sample)
 	$(VBIN)/python tests/benchmark/bench_trigger.py
 	$(VBIN)/python tests/benchmark/bench_scale.py
+	$(VBIN)/python tests/benchmark/bench_edges.py
 
 # BENCH_APPS=N changes the number of apps (default 30).
 bench-fleet: venv collection ## fleet benchmark: 30 apps x 4 triggers, forks 20, 3 concurrent slices, under an API limit of 4 requests/s

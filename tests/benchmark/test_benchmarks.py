@@ -46,3 +46,11 @@ def test_bench_fleet_small():
     assert re.search(r"^goal 0 hosts failed, 0 duplicates, every app equal to its declaration +met$", out, re.M)
     for phase in ("create", "converged", "slices"):
         assert re.search(r"^ +hosts failed 0 of 4, changed \d+, duplicates 0, apps equal to their declaration 4 of 4$", out.split("\n%s " % phase, 1)[1], re.M)
+
+
+def test_bench_edges_small():
+    """The gzip bomb and a trickled body, with a 1 s timeout: each case's attempts counted, no write, no traceback."""
+    out = run("bench_edges.py", "--timeout", "1", "--cases", "baseline,bomb,trickle_headers")
+    for case in ("baseline", "bomb", "trickle_headers"):
+        assert re.search(r"^%s +.* peak +[0-9.]+ MB  wall +[0-9.]+ s  attempts %d " % (case, 1 if case == "baseline" else 2), out, re.M), out
+    assert out.rstrip().endswith("exact counts: all as expected")
