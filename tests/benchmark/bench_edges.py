@@ -30,8 +30,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path[:0] = [os.path.join(ROOT, "tests", "emulator"), os.path.join(ROOT, "tests", "hostile")]
 
 from hostile_server import BIG_BYTES, BOMB_BYTES, HostileProxy, gzip_bomb  # noqa: E402
-from kochava_emulator import Emulator  # noqa: E402
 from module_process import run_module  # noqa: E402
+
+from kochava_emulator import Emulator  # noqa: E402
 
 SEED = os.path.join(ROOT, "tests", "playbooks", "seed.json")
 APP = 87100

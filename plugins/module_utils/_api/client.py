@@ -178,7 +178,9 @@ class KochavaClient(object):
             if method not in WRITES or getattr(exc, 'refused', False):  # success=false: refused, not unknown
                 raise
             error = exc
-        raise KochavaUncertainWriteError('%s; the outcome is unknown: the write may or may not have been applied' % error.message, method, sent_path, error.status)
+        raise KochavaUncertainWriteError(
+            '%s; the outcome is unknown: the write may or may not have been applied' % error.message, method, sent_path, error.status
+        )
 
     def _failure_error(self, call, method, sent_path, failure, attempts, failures):
         """The error that ends ``call`` when an attempt got no answer, or None when it may be retried."""

@@ -62,7 +62,7 @@ def api_url_problem(url):
         return 'api_url must not contain blanks or control characters (check for a trailing newline)'
     try:
         parts = urlsplit(url)
-        host, dummy = parts.hostname, parts.port  # .port raises ValueError for a port that is not a number
+        host, _port = parts.hostname, parts.port  # .port raises ValueError for a port that is not a number
     except ValueError:
         parts = host = None
     if parts is None or parts.scheme.lower() not in ('http', 'https') or not host:

@@ -141,7 +141,7 @@ class Pacer(object):
 
     def _lock(self, fd):
         """Take the file's lock, waiting ``LOCK_WAIT`` seconds at most (counted in polls: the clock may stand still in tests)."""
-        for dummy in range(int(LOCK_WAIT / LOCK_POLL)):
+        for _poll in range(int(LOCK_WAIT / LOCK_POLL)):
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import responses
-from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError, ProtocolError
+from urllib3.exceptions import MaxRetryError, NameResolutionError, ProtocolError
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api import answers as _answers
 from ansible_collections.kochava.publisher.plugins.module_utils._api.client import DEFAULT_MAX_ANSWER_BYTES, KochavaClient
@@ -340,7 +340,18 @@ def test_trickled_headers_end_at_the_deadline_not_when_the_server_stops():
 # ---------------------------------------------------------------- the connection options
 
 
-@pytest.mark.parametrize('host, loopback', [('localhost', True), ('127.0.0.1', True), ('127.8.9.10', True), ('::1', True), ('10.0.0.1', False), ('api.kochava.com', False), ('localhost.example.com', False)])
+@pytest.mark.parametrize(
+    'host, loopback',
+    [
+        ('localhost', True),
+        ('127.0.0.1', True),
+        ('127.8.9.10', True),
+        ('::1', True),
+        ('10.0.0.1', False),
+        ('api.kochava.com', False),
+        ('localhost.example.com', False),
+    ],
+)
 def test_is_loopback(host, loopback):
     assert is_loopback(host) is loopback
 
@@ -401,7 +412,9 @@ def _params(**extra):
 
 @pytest.mark.parametrize('cap', [MIN_ANSWER_BYTES - 1, 0, -1, 2 * 1024**3, True])
 def test_max_answer_bytes_refused(cap):
-    assert connection_problem(_params(max_answer_bytes=cap)).startswith('max_answer_bytes must be a number of bytes from 65536 (64 KiB) to 1073741824 (1 GiB), got ')
+    assert connection_problem(_params(max_answer_bytes=cap)).startswith(
+        'max_answer_bytes must be a number of bytes from 65536 (64 KiB) to 1073741824 (1 GiB), got '
+    )
 
 
 def test_connection_problem_checks_app_id_when_the_module_has_one():
