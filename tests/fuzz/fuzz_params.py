@@ -25,7 +25,7 @@ from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE,
 SEEDED_ID = 500001  # the install trigger of 3373 planted for the id cases
 MASK = "********"
 
-CONNECTION = ("api_key", "api_url", "validate_certs", "timeout", "max_retries", "rate_limit_wait", "max_requests_per_second")
+CONNECTION = ("api_key", "api_url", "validate_certs", "timeout", "max_retries", "rate_limit_wait", "max_requests_per_second", "max_answer_bytes")
 TRIGGER_FIELDS = tuple(FIELDS)  # a trigger's fields, listed once in _triggers/fields.py
 HIDDEN = ("hidden_context_keys", "hidden_url_params")  # every module takes them (a group default never breaks a task)
 SPEC = {
@@ -35,10 +35,10 @@ SPEC = {
     "kochava_template_info": set(CONNECTION + HIDDEN + ("app_id", "template_id", "name", "pending")),
 }
 INT_OPTIONS = {
-    "kochava_trigger": ("app_id", "id", "template_id", "max_retries"),
-    "kochava_triggers": ("app_id", "max_deletes", "max_retries"),
-    "kochava_trigger_info": ("app_id", "id", "template_id", "max_retries"),
-    "kochava_template_info": ("app_id", "template_id", "max_retries"),
+    "kochava_trigger": ("app_id", "id", "template_id", "max_retries", "max_answer_bytes"),
+    "kochava_triggers": ("app_id", "max_deletes", "max_retries", "max_answer_bytes"),
+    "kochava_trigger_info": ("app_id", "id", "template_id", "max_retries", "max_answer_bytes"),
+    "kochava_template_info": ("app_id", "template_id", "max_retries", "max_answer_bytes"),
 }
 BOOL_OPTIONS = {
     "kochava_trigger": ("validate_certs", "active", "purge_context", "allow_unknown_context"),
@@ -149,6 +149,11 @@ BAD_API_URLS = (
     "http://[::1",
     "http://[not-ipv6]/",
     "☃://snow.example",
+    # issue 23: https only (plain http for a loopback host only), no query, no fragment
+    "http://api.kochava.com",
+    "http://10.0.0.1:8080/v1",
+    "https://api.kochava.com/?x=1",
+    "https://api.kochava.com/v1#frag",
 )
 bad_api_url = st.one_of(
     st.sampled_from(BAD_API_URLS),
@@ -250,6 +255,8 @@ def common_mutations(module):
         _set_option(module, "non-finite timeout", "timeout", st.sampled_from([math.inf, -math.inf, math.nan, "inf", "nan", "1e999"])),
         _set_option(module, "timeout not a number", "timeout", st.one_of(any_text.filter(lambda s: not _float_like(s)), nested)),
         _set_option(module, "negative max_retries", "max_retries", st.integers(max_value=-1)),
+        _set_option(module, "app_id not a positive integer", "app_id", st.sampled_from([True, False, 0]) | st.integers(max_value=0)),
+        _set_option(module, "max_answer_bytes out of range", "max_answer_bytes", st.integers(max_value=65535) | st.integers(min_value=2**30 + 1)),
         _set_option(module, "hidden_context_keys not a list", "hidden_context_keys", st.dictionaries(st.text(max_size=5), junk, min_size=1, max_size=2))
         if "hidden_context_keys" in SPEC[module]
         else st.nothing(),
