@@ -889,7 +889,10 @@ def test_404_names_the_full_path(rsps, v1_client):
     rsps.get(V1 + '/apps/87100/postbacks', status=404, json=fixture('error_404.json'))
     with pytest.raises(KochavaNotFoundError) as info:
         v1_client.list_triggers(87100)
-    assert str(info.value) == 'GET /v1/apps/87100/postbacks failed: HTTP 404 Not Found: the key cannot see app 87100: no such app, or not authorized (server said: Postback 54636 not found)'
+    assert str(info.value) == (
+        'GET /v1/apps/87100/postbacks failed: HTTP 404 Not Found: the key cannot see app 87100: no such app, or not authorized'
+        ' (server said: Postback 54636 not found)'
+    )
     assert info.value.path == '/v1/apps/87100/postbacks'
 
 
