@@ -25,10 +25,10 @@ options:
       - If not set, the value of the E(KOCHAVA_API_URL) environment variable is used, and then V(https://api.kochava.com).
       - Redirects are never followed, so the key is only ever sent to this host.
       - Must be an C(https://) URL. Plain C(http://) would send the key in clear text, so it is accepted only for a loopback host
-        (V(localhost), C(127.0.0.0/8), V(::1)): an emulator, or a local proxy or tunnel.
-      - Must not carry user info (C(user:password@)): the key is the only credential. Such a value is refused before any call,
+        (V(localhost), C(127.0.0.0/8), V(::1)), such as an emulator, or a local proxy or tunnel.
+      - Must not carry user info (C(user:password@)), as the key is the only credential. Such a value is refused before any call,
         and masked in everything the task returns, the echoed O(api_url) included.
-      - Must not have a query (C(?...)) or a fragment (C(#...)): the API paths are appended to it.
+      - Must not have a query (C(?...)) or a fragment (C(#...)), as the API paths are appended to it.
     type: str
     default: https://api.kochava.com
   validate_certs:
@@ -50,7 +50,7 @@ options:
     description:
       - How often a request is retried after HTTP 500, 502, 503, 504, a lost connection, an answer that broke off, came too late
         (O(timeout)) or was too large (O(max_answer_bytes)).
-      - A host name that does not resolve (no such name) is not retried: it does not heal in seconds. A temporary resolver failure is.
+      - A host name that does not resolve (no such name) is not retried, as it does not heal in seconds. A temporary resolver failure is.
       - Retries wait with exponential backoff and full jitter (base 1 s, cap 30 s), or as long as C(Retry-After) says (capped at 60 s).
       - A POST whose outcome is unknown is never resent blindly; see the module's notes.
       - V(0) turns these retries off. HTTP 429 (rate limited) does not count here; see O(rate_limit_wait).
@@ -88,7 +88,7 @@ options:
       - The largest answer body a request reads, in bytes, counted after decompression (a small compressed answer that inflates
         past it stops at the cap and never fills memory).
       - An answer over it is an error naming this cap. A read (GET) is retried as after a lost answer; a write (POST, PATCH, DELETE)
-        is never trusted: its outcome is unknown, so a POST is resent only after a re-read found no such trigger.
+        is never trusted, its outcome is unknown, so a POST is resent only after a re-read found no such trigger.
       - The default, 16 MiB, is far above the largest real page (50 triggers, some 100 kB). From V(65536) to V(1073741824).
       - If not set, the value of the E(KOCHAVA_MAX_ANSWER_BYTES) environment variable is used, and then V(16777216).
     type: int

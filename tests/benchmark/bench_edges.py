@@ -48,7 +48,7 @@ CASES = {
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--timeout", type=float, default=5.0)
     parser.add_argument("--max-retries", type=int, default=1)
     parser.add_argument("--cases", default=",".join(CASES))
