@@ -226,7 +226,7 @@ def test_a_reset_in_the_middle_of_the_body_reads_as_a_lost_connection():
     from ansible_collections.kochava.publisher.plugins.module_utils._api.transport import _failure
 
     failure = _failure(exc, mid_body=True)
-    assert failure.kind == 'connection lost in the middle of the answer (ChunkedEncodingError)' and failure.sent and not failure.permanent
+    assert failure.reason == 'connection lost in the middle of the answer (ChunkedEncodingError)' and failure.sent and not failure.permanent
 
 
 # ---------------------------------------------------------------- a name that does not resolve
@@ -252,7 +252,7 @@ def test_a_name_that_does_not_exist_is_not_retried(rsps):
 
 def test_a_temporary_resolver_failure_is_retried():
     failure = classify(_dns_error(socket.EAI_AGAIN))
-    assert failure.kind == 'could not resolve the host name' and not failure.permanent and not failure.sent
+    assert failure.reason == 'could not resolve the host name' and not failure.permanent and not failure.sent
 
 
 def test_a_real_name_that_does_not_resolve_fails_fast():
