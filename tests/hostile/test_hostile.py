@@ -30,6 +30,7 @@ CAP_MB = DEFAULT_MAX_ANSWER_BYTES / 2**20
 # the capped body and a copy of it. The unbounded client held the whole answer: 512 MB for the bomb.
 PEAK_BOUND_MB = CAP_MB * 2 + 100
 TIMEOUT = 2.0
+SLOW_READ = 20.0  # the timeout of the cap cases: reading 16 MiB must not race the deadline on a busy machine
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def warned(result, fragment):
 def test_an_answer_over_the_cap_is_an_error_naming_it_and_memory_stays_near_the_cap(emu, proxy, mode):
     """A 500 kB gzip body inflating to 512 MB, a 20 MB body until close, a 20 MB Content-Length: read up to 16 MiB, never whole."""
     proxy.rule("GET", LIST, mode, times=None)
-    run = run_module("kochava_trigger_info", args(proxy), env())
+    run = run_module("kochava_trigger_info", args(proxy, timeout=SLOW_READ), env())
     failed_cleanly(run, "GET %s failed after 2 attempts" % LIST, "the answer is larger than max_answer_bytes (%d bytes)" % DEFAULT_MAX_ANSWER_BYTES)
     assert warned(run.result, "retried once after the answer is larger than max_answer_bytes")  # retried like a lost answer on a read
     assert len(proxy.entries(mode)) == 2
@@ -78,7 +79,7 @@ def test_an_answer_over_the_cap_is_an_error_naming_it_and_memory_stays_near_the_
 
 def test_max_answer_bytes_from_the_environment_is_the_cap(emu, proxy):
     proxy.rule("GET", LIST, "gzip_bomb")
-    run = run_module("kochava_trigger_info", args(proxy, max_retries=0), env({"KOCHAVA_MAX_ANSWER_BYTES": "1048576"}))
+    run = run_module("kochava_trigger_info", args(proxy, max_retries=0, timeout=SLOW_READ), env({"KOCHAVA_MAX_ANSWER_BYTES": "1048576"}))
     failed_cleanly(run, "GET %s failed after 1 attempt" % LIST, "larger than max_answer_bytes (1048576 bytes)")
     assert run.peak_rss_mb < PEAK_BOUND_MB
 
@@ -86,7 +87,7 @@ def test_max_answer_bytes_from_the_environment_is_the_cap(emu, proxy):
 def test_an_oversized_answer_to_a_post_is_an_unknown_outcome_re_read_before_any_resend(emu, proxy):
     """The POST landed, its answer is 20 MB: the module re-reads, finds the trigger and adopts it; no second POST."""
     proxy.rule("POST", "/postbacks", "big", forward=True)
-    run = run_module("kochava_trigger", dict(INSTALL, api_url=proxy.url, timeout=TIMEOUT), env())
+    run = run_module("kochava_trigger", dict(INSTALL, api_url=proxy.url, timeout=SLOW_READ), env())
     assert run.result.get("failed") is not True, run.result
     assert run.result["changed"] is True
     assert warned(run.result, "the outcome was unknown") and warned(run.result, "adopted it")
