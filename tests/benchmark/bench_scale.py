@@ -343,7 +343,8 @@ def payload_profile(emu, workdir, runs=5):
 
     remote = os.path.join(workdir, "remote")
     tasks = [
-        {"name": "payload kochava_triggers", "kochava.publisher.kochava_triggers": {"app_id": 17, "triggers": []}},
+        # the module path: the in-process path ships no AnsiballZ payload
+        {"name": "payload kochava_triggers", "kochava.publisher.kochava_triggers": {"app_id": 17, "triggers": []}, "vars": {OPT_OUT: False}},
         {"name": "payload noop", "noop_items": {"app_id": 17, "triggers": []}},
     ]
     play = [{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]
@@ -475,18 +476,45 @@ def profile_engine(emu, count, runs=3):
         ("the unchanged entries alone", result["plan"]["unchanged"]),
         ("the invocation alone (the items echoed)", echo),
     )
-    print("  the converged result's sizes, and a pickle round trip (the worker sends its result to the controller as a pickle), median of 5:")
+    from ansible.module_utils.common.parameters import remove_values
+
+    secrets = {params["api_key"]}
+    print(
+        "  what the controller does with the converged result on the in-process path, CPU ms (time.process_time), median of 5:\n"
+        "  remove_values = the no_log scrub (AnsibleModule's, the action glue's); linear mask = one pass replacing the key in strings\n"
+        "  (what it could be); pickle = the worker sending it to the controller; dump = json.dumps(indent=4), what the minimal stdout callback prints"
+    )
+    print("    %-48s %9s %9s %14s %12s %8s %6s" % ("", "JSON kB", "pickle kB", "remove_values", "linear mask", "pickle", "dump"))
     for label, value in shapes:
         text = json.dumps(value)
-        loops = []
-        for _run in range(5):
-            started = time.perf_counter()
-            pickle.loads(pickle.dumps(value))
-            loops.append(time.perf_counter() - started)
-        print(
-            "    %-50s JSON %8.1f kB, pickle %8.1f kB, pickle+unpickle %.1f ms"
-            % (label, len(text) / 1e3, len(pickle.dumps(value)) / 1e3, statistics.median(loops) * 1000)
-        )
+        costs = []
+        for work in (
+            lambda value=value: remove_values(value, secrets),
+            lambda value=value: linear_mask(value, secrets),
+            lambda value=value: pickle.loads(pickle.dumps(value)),
+            lambda value=value: json.dumps(value, indent=4),
+        ):
+            loops = []
+            for _run in range(5):
+                started = time.process_time()
+                work()
+                loops.append(time.process_time() - started)
+            costs.append(statistics.median(loops) * 1000)
+        print("    %-48s %9.1f %9.1f %14.1f %12.1f %8.1f %6.1f" % ((label, len(text) / 1e3, len(pickle.dumps(value)) / 1e3) + tuple(costs)))
+
+
+def linear_mask(value, secrets, mask="********"):
+    """One pass over a result replacing each secret in every string (what remove_values could cost)."""
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret in value:
+                value = value.replace(secret, mask)
+        return value
+    if isinstance(value, dict):
+        return dict((linear_mask(k, secrets, mask), linear_mask(v, secrets, mask)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [linear_mask(v, secrets, mask) for v in value]
+    return value
 
 
 PROFILED_TASKS = (
@@ -502,7 +530,7 @@ def profile_worker(emu, workdir, count, top, result_file):
     items = declared(count)
     tasks = [{"name": name, module: dict({"app_id": APP, "triggers": items}, **extra)} for name, module, extra in PROFILED_TASKS]
     play = [{"name": "profile", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
-    out = os.path.join(workdir, "profiles")
+    out = os.environ.get("BENCH_PROFILE_DIR") or os.path.join(workdir, "profiles")  # BENCH_PROFILE_DIR keeps the .prof files
     playbook = os.path.join(workdir, "profile.yml")
     with open(playbook, "w") as handle:
         yaml.safe_dump(play, handle, sort_keys=False)
@@ -559,6 +587,70 @@ def profile_worker(emu, workdir, count, top, result_file):
         path = os.path.join(out, name)
         if os.path.exists(path):
             table(path, title, "tottime", top)
+
+
+CPU_TASKS = (
+    ("kochava_triggers", KOCHAVA_TRIGGERS, {}, {}),
+    ("module path", KOCHAVA_TRIGGERS, {}, MODULE_PATH),
+    ("engine", "engine_set", {}, {}),
+    ("engine lean", "engine_set", {"echo": False, "unchanged": False}, {}),
+    ("floor", "inprocess_floor", {}, {}),
+    ("noop module", "noop_items", {}, {}),
+)
+
+
+def worker_cpu(emu, workdir, count, runs=5):
+    """CPU seconds of each task's worker, no profiler (profile_worker.py --cpu-only): what a task costs, whatever else the machine runs."""
+    items = declared(count)
+    tasks = []
+    for n in range(runs):
+        for name, module, extra, task_vars in CPU_TASKS:
+            task = {"name": "%s %d" % (name, n), module: dict({"app_id": APP, "triggers": items}, **extra)}
+            if task_vars:
+                task["vars"] = task_vars
+            tasks.append(task)
+    play = [{"name": "cpu", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+    out = os.path.join(workdir, "cpu")
+    playbook = os.path.join(workdir, "cpu.yml")
+    with open(playbook, "w") as handle:
+        yaml.safe_dump(play, handle, sort_keys=False)
+    inventory = os.path.join(workdir, "hosts.ini")
+    with open(inventory, "w") as handle:
+        handle.write("localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+    env = dict(os.environ)
+    env.update(
+        ANSIBLE_COLLECTIONS_PATH=COLLECTIONS,
+        ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false",
+        ANSIBLE_LIBRARY=LIBRARY,
+        ANSIBLE_ACTION_PLUGINS=ACTION_PLUGINS,
+        ANSIBLE_STDOUT_CALLBACK="ansible.builtin.minimal",
+        KOCHAVA_API_URL=emu.url,
+        KOCHAVA_API_KEY=emu.demo_key,
+    )
+    print(
+        "\nprofile 6: CPU of each task's worker process (profile_worker.py --cpu-only: no profiler), %d items, %d runs of each in turn, median; "
+        "the task's worker alone, then with the processes it waited for (a module's); %s" % (count, runs, load())
+    )
+    proc = subprocess.run(
+        [sys.executable, os.path.join(HERE, "profile_worker.py"), "--cpu-only", out, "-i", inventory, playbook],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        print("  the playbook failed (%d):\n%s\n%s" % (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:]))
+        return
+    with open(os.path.join(out, "cpu.jsonl")) as handle:
+        lines = [json.loads(line) for line in handle]
+    for name, *_rest in CPU_TASKS:
+        mine = [line for line in lines if line["task"].rsplit(" ", 1)[0] == name]
+        cpu = [line["cpu"] for line in mine]
+        total = [line["cpu"] + line["children"] for line in mine]
+        print(
+            "  %-17s worker CPU median %s (min %s, max %s); with the module's process: median %s"
+            % (name + ":", ms(statistics.median(cpu)), ms(min(cpu)), ms(max(cpu)), ms(statistics.median(total)))
+        )
 
 
 def describe(label, module, extra, named, task_vars, count):
@@ -645,6 +737,7 @@ def main():
             profile_engine(emu, count)
             record_result(emu, count, result_file)
             profile_worker(emu, workdir, count, args.top, result_file)
+            worker_cpu(emu, workdir, count)
             sys.exit(1 if emu.writes() else 0)
 
         # (a) and (b), alternating in one playbook
@@ -773,6 +866,7 @@ def main():
             profile_main(emu, count, False, args.top)
             profile_engine(emu, count)
             profile_worker(emu, workdir, count, args.top, result_file)
+            worker_cpu(emu, workdir, count)
             if emu.writes():
                 errors.append("the profiled runs wrote")
 

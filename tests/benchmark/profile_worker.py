@@ -2,25 +2,37 @@
 """Run ansible-playbook in this process under cProfile, each task's worker too (issue 22's profile).
 
     python tests/benchmark/profile_worker.py OUTDIR ansible-playbook-arguments...
+    python tests/benchmark/profile_worker.py --cpu-only OUTDIR ansible-playbook-arguments...
+
+--cpu-only: no profiler; each worker appends one JSON line to OUTDIR/cpu.jsonl,
+{"task": name, "cpu": CPU seconds of the worker from its start to the result
+sent, "children": CPU seconds of the processes it waited for (a module's)}:
+what the task costs, whatever else the machine runs.
 
 Writes OUTDIR/worker-<task name>.prof for each task's worker process (forked:
 the task executor, the action plugin or the module it starts, and sending the
 result to the controller), OUTDIR/results.prof for the controller's results
 thread (receiving and unpickling results) and OUTDIR/main.prof for the
 controller's main thread (the strategy: result processing, callbacks).
-bench_scale.py's profile 5 runs it and prints the tables. Benchmark only.
+Times are CPU seconds of the process (time.process_time), not wall time:
+on a loaded machine a descheduled process would charge its wait to whatever
+function it was in. bench_scale.py's profile 5 runs it and prints the tables.
+Benchmark only.
 """
 
 from __future__ import annotations
 
 import cProfile
+import json
 import os
 import re
 import sys
+import time
 
 
 def main():
-    out, argv = sys.argv[1], sys.argv[2:]
+    cpu_only = sys.argv[1] == "--cpu-only"
+    out, argv = sys.argv[1 + cpu_only], sys.argv[2 + cpu_only :]
     os.makedirs(out, exist_ok=True)
 
     from ansible.executor.process import worker
@@ -28,8 +40,29 @@ def main():
 
     run = worker.WorkerProcess._run
 
+    def timed_run(self):
+        started, before = time.process_time(), os.times()
+        try:
+            return run(self)
+        finally:
+            after = os.times()
+            children = after.children_user - before.children_user + after.children_system - before.children_system
+            line = json.dumps({"task": self._task.get_name(), "cpu": time.process_time() - started, "children": children})
+            with open(os.path.join(out, "cpu.jsonl"), "a") as handle:
+                handle.write(line + "\n")
+
+    if cpu_only:
+        worker.WorkerProcess._run = timed_run
+        from ansible.cli.playbook import PlaybookCLI
+
+        try:
+            PlaybookCLI.cli_executor(["ansible-playbook"] + argv)
+        except SystemExit as exc:
+            sys.exit(exc.code or 0)
+        return
+
     def profiled_run(self):
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         try:
             return run(self)
@@ -43,7 +76,7 @@ def main():
     results = strategy.results_thread_main
 
     def profiled_results(strat):
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         try:
             return results(strat)
@@ -55,7 +88,7 @@ def main():
 
     from ansible.cli.playbook import PlaybookCLI
 
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)
     profiler.enable()
     code = 0
     try:

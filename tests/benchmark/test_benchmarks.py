@@ -59,12 +59,14 @@ def test_bench_scale_small():
 
 
 def test_bench_scale_profile_small():
-    """The profile runs (imports, payloads, main(), run_set's result sizes, the workers' cProfile) and writes nothing."""
+    """The profile runs (imports, payloads, main(), run_set's result costs, the workers' cProfile and CPU) and writes nothing."""
     out = run("bench_scale.py", "--triggers", "60", "--profile-only", "--top", "3")
     assert "the unchanged entries alone" in out
     for name in ("kochava_triggers", "engine", "engine lean", "floor"):
         assert "worker of %r" % name in out, name
     assert "the controller's results thread" in out
+    for name in ("kochava_triggers", "module path", "engine", "engine lean", "floor", "noop module"):
+        assert re.search(r"^  %s: +worker CPU median \d+ ms .*; with the module's process: median \d+ ms$" % re.escape(name), out, re.M), name
 
 
 def test_bench_fleet_small():
