@@ -66,7 +66,7 @@ demo: venv collection ## start the API emulator and run playbooks/demo.yml again
 test-py: venv collection ## pytest: unit, emulator, playbook, examples, independent-API, fuzz and bounded soak tests
 	$(STEP_FIRST) test-py $(VBIN)/python -m pytest
 
-bench: venv collection ## benchmarks: converged kochava_trigger vs uri, and the 1,000-trigger scale case (50-task loop sample)
+bench: venv collection ## benchmarks, in-process and module path side by side: converged kochava_trigger vs uri, the 1,000-trigger scale case and its loops
 	$(VBIN)/python tests/benchmark/bench_trigger.py
 	$(VBIN)/python tests/benchmark/bench_scale.py
 	$(VBIN)/python tests/benchmark/bench_edges.py
