@@ -8,6 +8,14 @@ answers, and verifies what the server holds.
 Writes go in the order updates, creates, deletes, so an app is never left
 without a postback that was only being replaced. The first failure stops
 the run; each action says whether it was ``applied``.
+
+After the writes, the app is read once (one GET of the trigger when the run
+wrote one trigger whose id is known, else one listing: all its pages) and
+every create, update and delete is compared with the plan by meaning: an
+answer of success proves only that the request was accepted (Terraform reads
+a resource back after creating it for the same reason). A write that did not
+land, or landed with other values, fails the task naming the trigger and the
+field, with ``changed`` true and the plan.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,7 +29,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.client impo
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._api.trust import why_foreign
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.planner import wanted_changes
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, find_by_key, key_text, trigger_key
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import TriggerError, canonical, find_by_key, key_text, trigger_key
 
 WRITE_ORDER = ("update", "create", "delete")
 
@@ -36,17 +44,17 @@ class Applier:
         self.notes = []  # recoveries the user should hear of (a lost answer, a duplicate answer)
 
     def apply(self, actions):
-        """Send every write; then re-read once what the answers did not show."""
+        """Send every write; then read the app once and check that every write landed."""
         for write in WRITE_ORDER:
             for planned in actions:
                 if planned["action"] == write:
                     getattr(self, write)(planned)
-        self.verify([a for a in actions if a.get("reread")])
+        self.verify([a for a in actions if a["action"] in WRITE_ORDER])
 
     # -- writes -------------------------------------------------------------
     def update(self, planned):
         self.client.update_trigger(planned["before"]["id"], planned["body"])
-        planned["applied"] = planned["reread"] = True
+        planned["applied"] = True
 
     def delete(self, planned):
         try:
@@ -82,10 +90,9 @@ class Applier:
     def created(self, planned, trigger):
         """The POST was answered: ``trigger`` is what the answer carried (or None)."""
         planned["applied"] = True
-        planned["after"] = trigger
-        # Trust the answer only if it shows this very trigger in the requested state.
+        # Keep the answer's id only if it shows this very trigger (the verifying read compares the values).
         usable = trigger is not None and not why_foreign(trigger, self.reader.app_id) and trigger_key(trigger) == planned["key"]
-        planned["reread"] = not usable or bool(self.problems(planned, trigger))
+        planned["after"] = trigger if usable else None
 
     def recover(self, planned, error, written):
         """The one recovery of a create: re-read the app's triggers and adopt the one with the key.
@@ -126,34 +133,66 @@ class Applier:
         return matches[0] if matches else None
 
     # -- verification ---------------------------------------------------------
-    def problems(self, planned, trigger):
-        """How ``trigger`` differs from what the action asked for."""
+    def differences(self, planned, trigger):
+        """The fields of ``trigger`` that differ from what the action asked for, by the planner's rules
+        (values by meaning, template defaults): ``{field: (held, sent)}``."""
         item = planned["item"]
         body, changes = wanted_changes(trigger, item, self.planner.defaults(item, trigger.get("template_id")))
-        return ["%s is %r, expected %r" % (field, old, new) for field, (old, new) in sorted(changes.items())] if body else []
+        return changes if body else {}
 
     def verify(self, written):
-        """Re-read what was written (one GET for one trigger, else one listing) and compare."""
+        """Read the app once (one GET for one trigger of known id, else one listing) and compare with the plan."""
         if not written:
             return
-        single = written[0]["after"] or written[0]["before"] if len(written) == 1 else None
+        single = (written[0]["after"] or written[0]["before"]) if len(written) == 1 else None
         if single is not None and single.get("id") is not None:
             fresh = self.client.get_trigger(self.reader.app_id, single["id"])
             listing = [fresh] if fresh is not None else []
         else:
             self.reader.forget_triggers()
             listing = self.reader.triggers()
+        by_id = dict((str(t.get("id")), t) for t in listing)
+        failures, about = [], None
         for planned in written:
-            known = planned["after"] or planned["before"]
-            found = [t for t in listing if known and known.get("id") is not None and t.get("id") == known["id"]]
-            found = found or find_by_key(listing, planned["key"])
-            if not found:
-                raise TriggerError("trigger %s was written but cannot be read back" % key_text(planned["key"]), changed=True)
-            planned["after"] = found[0]
-            problems = self.problems(planned, found[0])
-            if problems:
-                raise TriggerError(
-                    "the API accepted the write but trigger %s does not hold the requested state: %s" % (found[0].get("id"), "; ".join(problems)),
-                    changed=True,
-                    trigger=found[0],
-                )
+            known = planned["after"] or planned["before"] or {}
+            found = by_id.get(str(known.get("id"))) if known.get("id") is not None else None
+            if planned["action"] == "delete":
+                if found is not None:
+                    failures.append("%s was deleted (the API answered success) but is still there" % trigger_label(planned, found))
+                    about = about or found
+                continue
+            if found is None:
+                matches = find_by_key(listing, planned["key"])
+                found = matches[0] if matches else None
+            if found is None:
+                what = "created" if planned["action"] == "create" else "updated"
+                failures.append("%s was %s (the API answered success) but is not there when read back" % (trigger_label(planned, known), what))
+                continue
+            planned["after"] = found
+            changes = self.differences(planned, found)
+            if changes:
+                failures.append("%s does not hold what was sent: %s" % (trigger_label(planned, found), ", ".join(describe_change(f, v) for f, v in sorted(changes.items()))))
+                about = about or found
+        if failures:
+            raise TriggerError(
+                "the API accepted the writes but the app read back differs from the plan: %s" % "; ".join(failures),
+                changed=True,
+                trigger=about,
+            )
+
+
+def trigger_label(planned, trigger):
+    """A trigger as a message names it: its key, title and id (``install/3373 'Install' (id 100001)``)."""
+    title = (planned.get("item") or {}).get("title") or trigger.get("title")
+    label = "trigger %s" % key_text(planned["key"])
+    if title:
+        label += " %r" % title
+    return label + (" (id %s)" % trigger["id"] if trigger.get("id") is not None else "")
+
+
+def describe_change(field, values):
+    """One differing field, named; a context value is never quoted (it may be secret)."""
+    held, sent = values
+    if field.startswith("context."):
+        return "%s %s" % (field, "is missing" if canonical(held) == "" else "holds another value")
+    return "%s is %r, sent %r" % (field, held, sent)

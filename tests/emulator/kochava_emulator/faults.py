@@ -15,6 +15,14 @@ Kinds, which can be combined with ``delay``:
 * ``duplicate``: the request reaches the server twice (as when a proxy
   retries it): applied once unseen and unanswered, then handled again and
   answered for real (a POST then gets the duplicate answer, a DELETE 404);
+* ``lost_write``: handle the request and answer it for real (a POST 201 with
+  the created trigger, a PATCH 200), then forget the write: the state is as
+  before the request (a write acknowledged but not kept, e.g. by a replica
+  that lost it);
+* ``rewrite`` (a dict ``{"title": ..., "active": ..., "context.<key>": ...}``):
+  apply the request and answer it for real, then change the written trigger's
+  stored fields: a value replaces the field, ``None`` drops a context key
+  (the API silently dropped or rewrote a field; the answer does not show it);
 * ``delay`` alone: sleep, then handle the request normally.
 
 ``skip=N`` lets the first N matching requests through untouched before the
@@ -55,6 +63,8 @@ class Fault:
     drop: bool = False
     apply_then_drop: bool = False
     duplicate: bool = False
+    lost_write: bool = False
+    rewrite: dict | None = None
     times: int | None = 1
     skip: int = 0
     id: int = field(default_factory=lambda: next(_ids))
@@ -66,6 +76,11 @@ class Fault:
         self._regex = re.compile(self.path_regex) if self.path_regex is not None else None
         canned = self.status is not None or self.json is not None or self.body is not None or self.headers
         kinds = [bool(canned), bool(self.invalid_json), bool(self.drop), bool(self.apply_then_drop)]
+        unfaithful = [bool(self.lost_write), self.rewrite is not None]
+        if any(unfaithful) and (any(kinds) or self.duplicate or all(unfaithful)):
+            raise ValueError("lost_write and rewrite cannot be combined with each other or with another answer")
+        if self.rewrite is not None:
+            _check_rewrite(self.rewrite)
         if self.duplicate and any(kinds):
             raise ValueError("duplicate cannot be combined with another answer")
         if self.invalid_json and (self.json is not None or self.body is not None):
@@ -103,6 +118,10 @@ class Fault:
             return "apply_then_drop"
         if self.duplicate:
             return "duplicate"
+        if self.lost_write:
+            return "lost_write"
+        if self.rewrite is not None:
+            return "rewrite"
         if self.invalid_json:
             return "invalid_json"
         if self.answers:
@@ -167,10 +186,43 @@ class Fault:
             "drop": self.drop,
             "apply_then_drop": self.apply_then_drop,
             "duplicate": self.duplicate,
+            "lost_write": self.lost_write,
+            "rewrite": self.rewrite,
             "times": self.times,
             "skip": self.skip,
             "kind": self.kind,
         }
+
+
+def _check_rewrite(rewrite: Any) -> None:
+    """A ``rewrite`` is a non-empty dict of title (str), active (bool) or context.<key> (scalar or None: dropped)."""
+    if not isinstance(rewrite, dict) or not rewrite:
+        raise ValueError("rewrite must be a non-empty dict of fields (title, active, context.<key>) to new values")
+    for name, value in rewrite.items():
+        if name == "title":
+            if not isinstance(value, str):
+                raise ValueError("rewrite: title must be a string")
+        elif name == "active":
+            if not isinstance(value, bool):
+                raise ValueError("rewrite: active must be a boolean")
+        elif not (isinstance(name, str) and name.startswith("context.") and len(name) > len("context.")):
+            raise ValueError(f"rewrite: {name!r} is not title, active or context.<key>")
+        elif isinstance(value, (dict, list)):
+            raise ValueError(f"rewrite: {name} must be a string, number, boolean or None (dropped)")
+
+
+def rewrite_trigger(trigger: dict, rewrite: dict) -> None:
+    """Change a stored trigger's fields as a ``rewrite`` fault says (in place)."""
+    for name, value in rewrite.items():
+        if name.startswith("context."):
+            context = trigger.setdefault("context", {})
+            key = name[len("context.") :]
+            if value is None:
+                context.pop(key, None)
+            else:
+                context[key] = value
+        else:
+            trigger[name] = value
 
 
 class FaultBook:

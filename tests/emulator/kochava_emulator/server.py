@@ -358,6 +358,8 @@ class Emulator:
         drop: bool = False,
         apply_then_drop: bool = False,
         duplicate: bool = False,
+        lost_write: bool = False,
+        rewrite: dict | None = None,
         times: int | None = 1,
         skip: int = 0,
     ) -> Fault:
@@ -381,6 +383,8 @@ class Emulator:
             drop=drop,
             apply_then_drop=apply_then_drop,
             duplicate=duplicate,
+            lost_write=lost_write,
+            rewrite=rewrite,
             times=times,
             skip=skip,
         )

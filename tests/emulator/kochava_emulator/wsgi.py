@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 from werkzeug.serving import WSGIRequestHandler
 
 from .app import ENV_APP_ID, envelope
+from .faults import rewrite_trigger
 from .ratelimit import LIMITED_MESSAGE
 from .values import parse_int
 
@@ -33,6 +34,19 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CONTROL_PREFIX = "/_emulator"
 _APP_IN_PATH = re.compile(r"^/apps/([0-9]+)(?:/|$)")
+_TRIGGER_IN_PATH = re.compile(r"^/postbacks/([0-9]+)$")
+
+
+def _written_id(method: str, path: str, payload: bytes) -> int | None:
+    """The id of the trigger a write changed: the path's (PATCH), or the POST answer's first trigger."""
+    in_path = _TRIGGER_IN_PATH.match(path)
+    if in_path:
+        return int(in_path.group(1))
+    answer = _parse_json(payload)
+    data = answer.get("data") if method == "POST" and isinstance(answer, dict) else None
+    if isinstance(data, list) and data and isinstance(data[0], dict):
+        return parse_int(data[0].get("id"))
+    return None
 
 
 class ConnectionDropped(ConnectionAbortedError):
@@ -164,6 +178,8 @@ class FaultLogMiddleware:
                 start_response(_status_line(status), headers)
                 return [payload]
 
+        if fault is not None and (fault.lost_write or fault.rewrite is not None):
+            return self._unfaithful(environ, start_response, entry, fault, method, path)
         if fault is not None and fault.duplicate:
             # the first copy of the request: applied, its answer goes nowhere
             first = dict(environ)
@@ -178,6 +194,27 @@ class FaultLogMiddleware:
             entry["dropped"] = True
             self._record(entry)
             _drop_connection(environ)
+        self._record(entry)
+        start_response(status_line, headers)
+        return [payload]
+
+    def _unfaithful(self, environ: dict, start_response: Callable, entry: dict, fault: Any, method: str, path: str) -> Iterable[bytes]:
+        """A write answered for real, then forgotten (``lost_write``) or changed (``rewrite``), under the state lock."""
+        state = self.emulator.state
+        with state.lock:
+            saved = copy.deepcopy(state.triggers) if fault.lost_write else None
+            status_line, headers, payload = self._run_app(environ)
+            status = int(status_line.split(None, 1)[0])
+            if saved is not None:
+                state.triggers.clear()
+                state.triggers.update(saved)
+            elif 200 <= status < 300:
+                trigger = state.get_trigger(_written_id(method, path, payload))
+                if trigger is not None:
+                    rewrite_trigger(trigger, fault.rewrite)
+        entry["status"] = status
+        entry["response"] = _parse_json(payload)
+        entry["app_id"] = environ.get(ENV_APP_ID, entry["app_id"])
         self._record(entry)
         start_response(status_line, headers)
         return [payload]

@@ -46,8 +46,14 @@ def methods(emu):
 
 def test_create_sends_post_only_after_list_and_templates(emu):
     result = engine(emu).run()
-    assert methods(emu) == [("GET", "/apps/%d/postbacks" % APP), ("GET", "/apps/%d/postbacks/templates" % APP), ("POST", "/postbacks")]
-    assert result["changed"] and result["trigger"]["id"] == emu.triggers(APP)[0]["id"]
+    created = emu.triggers(APP)[0]["id"]
+    assert methods(emu) == [
+        ("GET", "/apps/%d/postbacks" % APP),
+        ("GET", "/apps/%d/postbacks/templates" % APP),
+        ("POST", "/postbacks"),
+        ("GET", "/apps/%d/postbacks/%d" % (APP, created)),  # the verifying read: did it land?
+    ]
+    assert result["changed"] and result["trigger"]["id"] == created
 
 
 def test_check_mode_reports_the_change_and_never_writes_in_any_state(emu):
@@ -90,14 +96,16 @@ def test_verification_catches_a_server_that_ignores_the_write(emu):
     emu.inject("PATCH", "/postbacks/%d" % seeded["id"], status=200, json={"success": True, "data": []})
     with pytest.raises(TriggerError) as info:
         engine(emu, title="New").run()
-    assert info.value.changed is True and "title is 'Old', expected 'New'" in info.value.message
+    assert info.value.changed is True and "trigger install/%d 'New' (id %d) does not hold what was sent: title is 'Old', sent 'New'" % (TEMPLATE, seeded["id"]) in info.value.message
 
 
 def test_delete_already_gone_is_quiet(emu):
     seeded = emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Old", context={"cpi_mostback_url": URL})
-    emu.inject("DELETE", "/postbacks/%d" % seeded["id"], status=404, json={"success": False, "data": [], "errors": ["not found"]})
+    # the DELETE reaches the server twice (a proxy resent it): applied once unseen, then answered 404
+    emu.inject("DELETE", "/postbacks/%d" % seeded["id"], duplicate=True)
     result = engine(emu, state="absent").run()
-    assert result["changed"] is True
+    assert result["changed"] is True and emu.triggers(APP) == []
+    assert methods(emu)[-1] == ("GET", "/apps/%d/postbacks/%d" % (APP, seeded["id"]))  # verified gone
 
 
 def test_purge_without_context_leaves_context_and_reads_no_templates(emu):
@@ -115,7 +123,7 @@ def test_create_answer_without_full_trigger_is_reread(emu):
     emu.clear_log()
     result = engine(emu).run()
     assert ("POST", "/postbacks") in methods(emu)
-    assert methods(emu)[-1] == ("GET", "/apps/%d/postbacks/4242" % APP)
+    assert methods(emu)[-1] == ("GET", "/apps/%d/postbacks" % APP)  # an answer without the key: found by key in the listing
     assert result["trigger"]["context"]["cpi_mostback_url"] == URL
 
 
@@ -158,7 +166,9 @@ def test_set_converged_run_reads_each_page_once_and_nothing_else(emu):
 
 def test_set_creates_cost_one_post_each_plus_the_reads(emu):
     result = run_set(emu, [event("a"), event("b"), event("c")])
-    assert methods(emu) == [("GET", "/apps/%d/postbacks" % APP), ("GET", "/apps/%d/postbacks/templates" % APP)] + [("POST", "/postbacks")] * 3
+    assert methods(emu) == [("GET", "/apps/%d/postbacks" % APP), ("GET", "/apps/%d/postbacks/templates" % APP)] + [("POST", "/postbacks")] * 3 + [
+        ("GET", "/apps/%d/postbacks" % APP)  # one listing verifies the three creates
+    ]
     assert sorted(t["filter_str"] for t in emu.triggers(APP)) == ["a", "b", "c"]
     assert [e["applied"] for e in result["plan"]["create"]] == [True, True, True]
 
@@ -168,7 +178,7 @@ def test_set_updates_then_creates_then_deletes_and_verifies_with_one_listing(emu
     emu.clear_log()
     result = run_set(emu, [event("new"), event("u1", title="U1"), event("u2", title="U2")], purge=True, return_triggers=True)
     assert [m for m, _p in methods(emu)] == ["GET", "GET", "PATCH", "PATCH", "POST", "DELETE", "GET"]
-    assert methods(emu)[-1] == ("GET", "/apps/%d/postbacks" % APP)  # one re-listing verifies both updates
+    assert methods(emu)[-1] == ("GET", "/apps/%d/postbacks" % APP)  # one re-listing verifies the updates, the create and the delete
     assert methods(emu)[5] == ("DELETE", "/postbacks/%d" % old[2]["id"])
     assert {t["filter_str"]: t["title"] for t in emu.triggers(APP)} == {"u1": "U1", "u2": "U2", "new": "new"}
     assert sorted(t["filter_str"] for t in result["triggers"]) == ["new", "u1", "u2"]

@@ -158,7 +158,8 @@ def test_a_429_post_is_resent_never_reread_nor_adopted(emu):
         ("POST", "/postbacks", 429),
         ("POST", "/postbacks", 429),
         ("POST", "/postbacks", 201),
-    ]  # max_retries=0 does not stop it, and no re-read: the refused POSTs created nothing
+        ("GET", "/apps/%d/postbacks/%d" % (APP, emu.triggers(APP)[0]["id"]), 200),
+    ]  # max_retries=0 does not stop it, and no re-read before a resend (the refused POSTs created nothing); one verifying read after
     assert result["changed"] is True and result["notes"] == []
     assert len(emu.triggers(APP)) == 1
     assert sleeps == [1.5, 2.0, 2.0]
