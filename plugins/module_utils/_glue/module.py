@@ -27,7 +27,6 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.client impo
     api_key_missing,
 )
 from ansible_collections.kochava.publisher.plugins.module_utils._api.options import connection_problem, url_credentials
-from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import redact
 from ansible_collections.kochava.publisher.plugins.module_utils._api.retry import DEFAULT_RATE_LIMIT_WAIT
 from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import masked_trigger, plan_report
@@ -175,16 +174,20 @@ class KochavaModule(AnsibleModule):
     def _flush_client_notes(self, notes=()):
         """API warnings, the engine's recoveries, and one warning that says what was retried and why."""
         for note in notes:
-            self.warn(self.hidden.url(redact("Kochava API: %s" % note, self.secrets)))
+            self.warn(self.masked("Kochava API: %s" % note))
         if self.client is None:
             return
         for warning in self.client.warnings:
-            self.warn(self.hidden.url(redact("Kochava API: %s" % warning, self.secrets)))
+            self.warn(self.masked("Kochava API: %s" % warning))
         del self.client.warnings[:]  # the client appends to this very list
         retried = self.client.retry.summary()
         if retried:
-            self.warn(self.hidden.url(redact("Kochava API calls were retried: %s" % retried, self.secrets)))
+            self.warn(self.masked("Kochava API calls were retried: %s" % retried))
         del self.client.retry.events[:]
+
+    def masked(self, text):
+        """A message or warning as shown (_triggers/hiding.py masked_message: masked, redacted, escaped)."""
+        return masked_message(text, getattr(self, "params", None) or {}, getattr(self, "secrets", ()), getattr(self, "hidden", None))
 
     def exit_result(self, **result):
         self._flush_client_notes(result.pop("notes", ()))
@@ -205,7 +208,7 @@ class KochavaModule(AnsibleModule):
             if getattr(exc, "digest", None):
                 result["plan"]["digest"] = result["plan_digest"] = exc.digest
         result.setdefault("changed", bool(getattr(exc, "changed", False)))
-        self.fail_json(msg=redact(exc, self.secrets), **result)
+        self.fail_json(msg=str(exc), **result)  # fail_json finishes the message (masks, redacts, escapes)
 
     def fail_json(self, msg, **kwargs):
         self._mask_url_credentials()
@@ -215,7 +218,7 @@ class KochavaModule(AnsibleModule):
         if "plan" in kwargs and isinstance(params.get("app_id"), int):
             kwargs.setdefault("app_id", params["app_id"])  # a pipeline ties the plan to its app
         kwargs.setdefault("invocation", {"module_args": self._masked_module_args()})
-        super().fail_json(msg=masked_message(msg, params, getattr(self, "secrets", ())), **kwargs)
+        super().fail_json(msg=self.masked(msg), **kwargs)
 
     def run(self, func):
         """Call ``func(client)`` and exit with its result dict, or fail cleanly."""

@@ -87,9 +87,11 @@ def run_set(client, params, check_mode=False, diff=True):
     items = validate_items(params["triggers"])  # every item checked and normalised in one pass (_triggers/items.py), before any call
     actions = planner.plan(items, purge=params.get("purge"))
     digest = plan_digest(app_id, actions, params.get("api_key"))
-    check_plan(planner, actions, params, review, digest, hidden)
     before = list(reader.triggers())
+    learn_hidden(hidden, [item.get("context") for item in items], before)  # before the reviewed plan is compared
+    check_plan(planner, actions, params, review, digest, hidden)
     notes = run_plan(planner, actions, writes_nothing(params, check_mode), digest)
+    learn_hidden(hidden, [], [a["after"] for a in actions if a["after"]])  # what the verifying read found
     wanted = params.get("return_triggers", False)
     after = final_triggers(before, actions) if wanted or diff else None
     plan = plan_report(actions, hidden)
@@ -126,15 +128,24 @@ def run_single(client, params, check_mode=False):
     check_item(item, "")  # the static checks of kochava_triggers' items (_triggers/items.py)
     actions = planner.plan([item], current=current)
     planned = actions[0]
+    learn_hidden(hidden, [item.get("context")], [planned["before"]] if planned["before"] else [])
     drift_gate(params, actions, trigger=planned["before"])
     notes = run_plan(planner, actions, writes_nothing(params, check_mode))
     changed = planned["action"] != "unchanged" if check_mode else planned["applied"]
+    learn_hidden(hidden, [], [planned["after"]] if planned["after"] else [])
     return {
         "notes": notes,
         "changed": changed,
         "trigger": masked_trigger(planned["after"], hidden) or {},
         "diff": {"before": diff_view(planned["before"], hidden), "after": diff_view(planned["after"], hidden)},
     }
+
+
+def learn_hidden(hidden, contexts, triggers):
+    """Let ``hidden`` know the hidden texts of the declared ``contexts`` and of ``triggers``, so they are
+    masked wherever else they sit (a title, a filter_str) in what the task returns (linear in the triggers)."""
+    hidden.learn_contexts(contexts)
+    hidden.learn_contexts(t.get("context") for t in triggers if isinstance(t, dict))
 
 
 def addressed_item(reader, item, trigger):

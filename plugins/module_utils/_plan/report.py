@@ -3,7 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What the modules show: triggers, the plan, the diff and the export, with
-hidden context values replaced by the placeholder everywhere (``hidden`` is the task's ``Hider``).
+hidden context values replaced by the placeholder everywhere (``hidden`` is the task's ``Hider``):
+in their own field, and wherever else a hidden text sits (a title, a filter_str), with the same
+fingerprint (``Hider.text``).
 
 Pure: nothing here talks to the network or imports Ansible.
 """
@@ -20,6 +22,16 @@ from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys i
 DIFF_FIELDS = ("type", "template_id", "filter_str", "title", "active", "context")
 WRITE_ACTIONS = ("create", "update", "delete")  # the actions that send a write
 PLAN_ACTIONS = WRITE_ACTIONS + ("unchanged",)  # the lists of a plan
+TEXT_FIELDS = ("title", "filter_str")  # free text, where a hidden value may sit too
+
+
+def _texts_hidden(record, hider):
+    """``record`` (a dict, changed in place) with hidden texts masked in its free-text fields."""
+    for field in TEXT_FIELDS:
+        value = record.get(field)
+        if isinstance(value, str) and value:
+            record[field] = hider.text(value)
+    return record
 
 
 def masked_trigger(trigger, hidden):
@@ -29,7 +41,7 @@ def masked_trigger(trigger, hidden):
     trigger = dict(trigger)  # the fields are scalars but for context, copied below
     if isinstance(trigger.get("context"), dict):
         trigger["context"] = hidden.context(trigger["context"])
-    return trigger
+    return _texts_hidden(trigger, hidden)
 
 
 def stored_value(value):
@@ -51,7 +63,7 @@ def diff_view(trigger, hidden):
         view.pop("filter_str", None)
     if isinstance(view.get("context"), dict):
         view["context"] = stored_context(view["context"], hidden)
-    return copy.deepcopy(view)
+    return _texts_hidden(copy.deepcopy(view), hidden)
 
 
 def sort_key(trigger):
@@ -61,7 +73,7 @@ def sort_key(trigger):
 
 
 def _keyed_views(triggers, hidden):
-    labels = [key_text(trigger_key(t)) for t in triggers]
+    labels = [hidden.text(key_text(trigger_key(t))) for t in triggers]
     views = []
     for label, trigger in sorted(zip(labels, triggers), key=lambda pair: sort_key(pair[1])):
         if labels.count(label) > 1:  # a key the server holds twice: tell them apart by id
@@ -102,7 +114,7 @@ def _hide_change(field, values, hidden):
     if field.startswith("context."):
         key = field[len("context.") :]
         return [hidden.value(key, stored_value(value)) for value in values]
-    return list(values)
+    return [hidden.text(value) for value in values]
 
 
 def plan_report(actions, hidden):
@@ -111,9 +123,9 @@ def plan_report(actions, hidden):
     for planned in actions:
         trigger = planned["after"] or planned["before"] or {}
         entry = {
-            "key": key_fields(planned["key"]),
+            "key": _texts_hidden(key_fields(planned["key"]), hidden),
             "id": trigger.get("id"),
-            "title": trigger.get("title"),
+            "title": hidden.text(trigger.get("title")),
             "applied": planned["applied"],
         }
         if planned.get("adopted"):
@@ -126,7 +138,7 @@ def plan_report(actions, hidden):
             # (an empty value is no value, as the digest counts it)
             predicted = planned.get("predicted") or trigger
             entry["values"] = {
-                "title": predicted.get("title"),
+                "title": hidden.text(predicted.get("title")),
                 "active": bool(predicted.get("active")),
                 "context": dict((k, v) for k, v in stored_context(predicted.get("context"), hidden).items() if v != ""),
             }
@@ -169,4 +181,4 @@ def export_item(trigger, hidden):
     item["title"] = trigger.get("title")
     item["active"] = bool(trigger.get("active"))
     item["context"] = dict(sorted(hidden.context(trigger.get("context") or {}).items()))
-    return item
+    return _texts_hidden(item, hidden)

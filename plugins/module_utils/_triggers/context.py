@@ -44,6 +44,23 @@ def is_http_url(text):
     return parts.scheme.lower() in ("http", "https") and bool(host)
 
 
+def url_problem(text):
+    """Why ``text`` is not an http(s) URL the API accepts, without quoting it (it may hold a secret); None if it is one."""
+    if any(char.isspace() or not char.isprintable() for char in text):
+        return "it holds a blank or a control character"
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        return "its host or port cannot be read"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "its scheme is not http or https" if parts.scheme else "it has no scheme (http:// or https://)"
+    if not host:
+        return "it has no host name"
+    return None
+
+
 def check_scalar_context(context):
     """Context values must be strings, numbers or booleans (the API stores
     strings), and never a placeholder that stands for a hidden value."""
@@ -93,7 +110,8 @@ def validate_context(template, given, resulting, creating, allow_unknown):
             continue
         allowed = _option_values(spec)
         if allowed and not any(same_value(given[key], option) for option in allowed):
-            problems.append("context.%s must be one of %s, got %r" % (key, ", ".join(canonical(v) for v in allowed), given[key]))
+            # the value given is not quoted: a context value may be secret (messages name the field)
+            problems.append("context.%s must be one of %s (the value given is not one of them)" % (key, ", ".join(canonical(v) for v in allowed)))
     for key in sorted(inputs):
         spec = inputs[key]
         if spec.get("required") and canonical(resulting.get(key)) == "" and canonical(spec.get("default_value")) == "":
@@ -106,8 +124,9 @@ def validate_context(template, given, resulting, creating, allow_unknown):
         if key not in given and not creating:
             continue
         url = canonical(resulting.get(key))
-        if url and not is_http_url(url):
-            problems.append("context.%s must be an http(s) URL, got %r" % (key, resulting.get(key)))
+        problem = url_problem(url) if url else None
+        if problem:
+            problems.append("context.%s must be an http(s) URL with a host name: %s" % (key, problem))
     if problems:
         raise TriggerError("; ".join(sorted(set(problems), key=problems.index)))
 

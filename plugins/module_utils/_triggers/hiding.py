@@ -10,6 +10,14 @@ HMAC-SHA256(api_key, value). Two different values (almost always) show
 different fingerprints, so a change of a hidden value is visible as a change;
 without the key, a fingerprint cannot be checked against a guessed value.
 
+A Hider also remembers every hidden text it has seen (the task's declared
+contexts, the contexts read from the API) and masks it wherever else it sits:
+a title, a filter_str, a message, a warning, with the same fingerprint as in
+its own field (``Hider.text``, one pass over a text whatever the number of
+hidden texts). Messages are finished once, by ``masked_message``: hidden texts
+masked, other secrets (the API key) redacted, stray hidden URL parameters
+masked up to the URL's end, then control and bidirectional characters escaped.
+
 Pure: nothing here talks to the network or imports Ansible.
 """
 
@@ -20,12 +28,15 @@ __metaclass__ = type
 import hashlib
 import hmac
 import re
+import unicodedata
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api.redact import MASK, redact
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import canonical
 
 FINGERPRINT_DIGITS = 4
 NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"  # what Ansible shows for a no_log option
+# What a masked value looks like, fingerprinted or not (a message may carry one already).
+_MASKED_RE = re.compile(re.escape(MASK) + r"(?:~[0-9a-f]{%d})?" % FINGERPRINT_DIGITS)
 
 
 def fingerprint(text, secret):
@@ -39,11 +50,56 @@ def split_names(text):
     return [part.strip() for part in str(text or "").split(",") if part.strip()]
 
 
-def _url_param_re(names):
+# Inside a message a URL ends where a URL cannot go on: a blank, a quote, <, >, a backslash, a backtick.
+URL_END = "\\s'\"<>\\\\`"
+WINDOW = 8  # texts at least this long are found through one window of theirs (see _Finder)
+
+
+def _url_param_re(names, ends=""):
     if not names:
         return None
     # name=value after ?, &, ; or # (or at the start of the text); the value runs to the next separator
-    return re.compile(r"(?:(?<=[?&;#])|^)(%s)=([^&;#]*)" % "|".join(re.escape(name) for name in names), re.IGNORECASE)
+    # (and, in a message, to the URL's end: ``ends``)
+    return re.compile(r"(?:(?<=[?&;#])|^)(%s)=([^&;#%s]*)" % ("|".join(re.escape(name) for name in names), ends), re.IGNORECASE)
+
+
+class _Finder:
+    """Finds any of many texts inside a text in one pass: linear in the text's length, not in the number of texts.
+
+    A text of WINDOW characters or more is filed under one window of WINDOW characters of its own (the least
+    used of a few), so a position of the searched text costs one dict look-up; shorter texts are looked up by
+    length (at most WINDOW - 1 look-ups a position).
+    """
+
+    def __init__(self, texts):
+        self.long, self.short = {}, {}
+        for text in sorted(texts, key=len, reverse=True):
+            if len(text) < WINDOW:
+                self.short.setdefault(len(text), set()).add(text)
+                continue
+            last = len(text) - WINDOW
+            offsets = sorted(set((0, last, last // 2, last // 4, 3 * last // 4)))
+            offset = min(offsets, key=lambda o: len(self.long.get(text[o : o + WINDOW], ())))
+            self.long.setdefault(text[offset : offset + WINDOW], []).append((text, offset))
+
+    def spans(self, text):
+        """``(start, end)`` of every occurrence, the longest first at each start."""
+        found = []
+        if self.long:
+            get = self.long.get
+            for index in range(len(text) - WINDOW + 1):
+                candidates = get(text[index : index + WINDOW])
+                if candidates:
+                    for known, offset in candidates:
+                        start = index - offset
+                        if start >= 0 and text.startswith(known, start):
+                            found.append((start, start + len(known)))
+        for length, known in self.short.items():
+            for index in range(len(text) - length + 1):
+                if text[index : index + length] in known:
+                    found.append((index, index + length))
+        found.sort(key=lambda span: (span[0], -span[1]))
+        return found
 
 
 class Hider:
@@ -60,7 +116,11 @@ class Hider:
         self.secret = secret or None
         self.everything = everything
         self._url_re = _url_param_re(self.url_params)
+        self._url_in_text_re = _url_param_re(self.url_params, URL_END)
         self._masks = {}
+        self._known = {}  # every hidden text seen -> its mask
+        self._finder = None
+        self._shown_texts = {}
 
     def __bool__(self):
         return bool(self.keys or self.url_params or self.everything)
@@ -77,6 +137,57 @@ class Hider:
         if masked is None:  # a value read and declared alike is fingerprinted once
             masked = self._masks[text] = "%s~%s" % (MASK, fingerprint(text, self.secret))
         return masked
+
+    def learn(self, text, mask_of=None):
+        """Remember hidden ``text`` (masked as ``mask_of`` is, by default as itself) to mask it wherever it sits."""
+        if text and text not in self._known:
+            self._known[text] = self.mask(text if mask_of is None else mask_of)
+            self._finder = None
+            self._shown_texts = {}
+
+    def learn_contexts(self, contexts):
+        """Remember the hidden texts of every context of ``contexts`` (an iterable of dicts)."""
+        if self:
+            for context in contexts:
+                self.secrets(context)
+
+    def text(self, text):
+        """``text`` (a str; anything else as it is) with every hidden text seen masked, fingerprinted as in its own field."""
+        if not self._known or not isinstance(text, str) or not text:
+            return text
+        shown = self._shown_texts.get(text)
+        if shown is None:
+            if self._finder is None:
+                self._finder = _Finder(self._known)
+            shown = self._shown_texts[text] = self._replace(text, self._finder.spans(text))
+        return shown
+
+    def _replace(self, text, spans):
+        parts, end = [], 0
+        for start, stop in spans:
+            if start < end:  # inside (or overlapping) a span already masked
+                if stop > end:
+                    end = stop
+                continue
+            parts.append(text[end:start])
+            parts.append(self._known[text[start:stop]])
+            end = stop
+        parts.append(text[end:])
+        return "".join(parts)
+
+    def in_message(self, text):
+        """``text`` with the values of hidden URL parameters masked, each ending at the URL's end
+        (a quote, a blank), and left alone when they are a mask already."""
+        if self._url_in_text_re is None:
+            return text
+
+        def masked(match):
+            value = match.group(2)
+            if not value or _MASKED_RE.fullmatch(value):
+                return match.group(0)
+            return "%s=%s" % (match.group(1), self._known.get(value) or self.mask(value))
+
+        return self._url_in_text_re.sub(masked, text)
 
     def value(self, key, value):
         """``value`` of context key ``key`` as shown: masked whole, its hidden URL parameters masked, or as it is."""
@@ -111,8 +222,13 @@ class Hider:
                 text = canonical(value)
                 if text != "":
                     found.update((str(value), text))
+                    self.learn(text)
+                    self.learn(str(value), text)  # "0030" shows as "30" does, as in its own field
             elif self._url_re is not None and isinstance(value, str):
-                found.update(m.group(2) for m in self._url_re.finditer(value) if m.group(2))
+                for match in self._url_re.finditer(value):
+                    if match.group(2):
+                        found.add(match.group(2))
+                        self.learn(match.group(2))
         return found
 
 
@@ -167,13 +283,34 @@ def _masked_other(value, hider):
     return value if not hider or value is None else hider.mask(str(value))
 
 
-def masked_message(msg, params, secrets=()):
-    """A message as shown: ``secrets`` and the task's declared hidden texts redacted, hidden URL parameters masked."""
-    hider = hider_from(params)
-    secrets = set(secrets)
-    for context in declared_contexts(params):
-        secrets |= hider.secrets(context)
-    return hider.url(redact(msg, secrets))
+def masked_message(msg, params, secrets=(), hider=None):
+    """A message or warning as shown, finished here once: every hidden text ``hider`` has seen and the task's
+    declared ones masked (with the fingerprint of their own field), ``secrets`` (the API key) redacted, stray
+    hidden URL parameters masked up to the URL's end, control and bidirectional characters escaped."""
+    hider = hider if hider is not None else hider_from(params)
+    hider.learn_contexts(declared_contexts(params))
+    secrets = [secret for secret in secrets if secret not in hider._known]  # masked already, fingerprinted
+    return escaped(hider.in_message(redact(hider.text(str(msg)), secrets)))
+
+
+_PLAIN_RE = re.compile(r"[\x20-\x7e]*\Z")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escaped(text):
+    """``text`` with every control, format (bidirectional marks and overrides, zero-width characters) and
+    line or paragraph separator character written as an escape (``\\r\\n``, ``\\u202e``): a message copies
+    titles, filter strings and API texts, and must not fake a line of a log or turn text around."""
+    if _PLAIN_RE.match(text):
+        return text
+    return "".join(_escape(char) if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") else char for char in text)
+
+
+def _escape(char):
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    code = ord(char)
+    return "\\x%02x" % code if code < 0x100 else "\\u%04x" % code if code < 0x10000 else "\\U%08x" % code
 
 
 class SecretWatch:

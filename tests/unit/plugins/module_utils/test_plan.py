@@ -100,7 +100,7 @@ def test_unknown_template_id_on_create():
 
 def test_context_failing_the_template_rules():
     assert plan_failure(FakeReader(), [item(context={"cpi_mostback_url": URL, "deferred_for": 45000})]) == (
-        "triggers[0] (install/3373): context.deferred_for must be one of 0, 30000, got 45000"
+        "triggers[0] (install/3373): context.deferred_for must be one of 0, 30000 (the value given is not one of them)"
     )
 
 
@@ -108,14 +108,14 @@ def test_context_change_on_update_is_validated():
     reader = FakeReader([trigger(7)])
     assert (
         plan_failure(reader, [item(context={"max_delivery_attempts": 5})])
-        == "triggers[0] (install/3373): context.max_delivery_attempts must be one of 0, 1, 2, 3, got 5"
+        == "triggers[0] (install/3373): context.max_delivery_attempts must be one of 0, 1, 2, 3 (the value given is not one of them)"
     )
 
 
 def test_label_items_false_gives_no_prefix():
     reader = FakeReader()
     assert plan_failure(reader, [item(context={"cpi_mostback_url": "nope"})], planner={"label_items": False}) == (
-        "context.cpi_mostback_url must be an http(s) URL, got 'nope'"
+        "context.cpi_mostback_url must be an http(s) URL with a host name: it has no scheme (http:// or https://)"
     )
 
 
