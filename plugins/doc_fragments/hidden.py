@@ -18,7 +18,8 @@ options:
         warnings and error messages show C(********~3f2a) instead, the mask followed by a fingerprint of four hex digits
         (an empty value stays empty). The fingerprint is an HMAC of the value keyed with the API key, so a change of a
         hidden value shows as two different masks, and a fingerprint cannot be checked against a guessed value without the key.
-        Error messages and warnings show the plain mask C(********).
+        A hidden value is masked wherever else it appears too (a title, a O(triggers[].filter_str), an error message,
+        a warning), with the fingerprint it shows in its own field, so a message can be matched with the plan and the diff.
       - Set it once for every task with C(module_defaults) for the action group C(group/kochava.publisher.kochava)
         (recommended). If a task does not set it (neither itself nor through C(module_defaults)), the value of the
         E(KOCHAVA_HIDDEN_CONTEXT_KEYS) environment variable is used, a comma-separated list (spaces around names and
@@ -35,7 +36,7 @@ options:
       - Names of URL query parameters (for example V(token) or V(sig)) whose values are secret inside any context value,
         while the rest of the URL stays readable, for example C(https://partner.example/cb?click={click_id}&token=********~3f2a).
       - A parameter is found after C(?), C(&), C(;) or C(#), its name compared without case; its value runs to the next of
-        these characters. An empty value stays empty.
+        these characters (in a message or a warning, also to the URL's end: a blank or a quote). An empty value stays empty.
       - As with O(hidden_context_keys), the real value is compared and written as usual, and the mask is fingerprinted.
       - Set it per task, once with C(module_defaults) for the group (recommended), or through the
         E(KOCHAVA_HIDDEN_URL_PARAMS) environment variable (comma-separated), used when a task does not set it.

@@ -122,8 +122,10 @@ notes:
     exists now. The module re-reads it, adopts it and converges it, so several hosts running the same task at once end with exactly one trigger.
   - B(Lost answers.) A create whose outcome is unknown (connection lost, timeout, HTTP 5xx) is never resent blindly.
     The module re-reads first and creates only if the trigger is still missing.
-  - B(Verification.) After an update the module re-reads the trigger, because the API's answer may not carry it.
-    It fails, with C(changed=true), if the server does not hold the requested state.
+  - B(Verification.) After a write (never when converged, never in check mode) the module reads the trigger back once
+    (C(GET /apps/{appId}/postbacks/{id})), because an answer of success does not prove the server kept the write.
+    It fails, with C(changed=true), naming the trigger and the field, if the trigger is missing or does not hold the requested state
+    (a deleted trigger still there included).
   - B(One engine.) This module is M(kochava.publisher.kochava_triggers) given one trigger and no purge, so
     matching, comparison, validation and verification are the same.
 seealso:
@@ -196,7 +198,7 @@ EXAMPLES = r"""
 RETURN = r"""
 trigger:
   description:
-    - The trigger as the server holds it after the task, re-read after an update.
+    - The trigger as the server holds it after the task, read back after a write.
     - In check mode, the predicted result (template defaults included; RV(trigger.id) is V(null) for a trigger that would be created).
     - Empty after O(state=absent).
   returned: always

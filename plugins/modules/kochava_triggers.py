@@ -22,7 +22,9 @@ description:
   - Writes go in the order updates, creates, deletes, so an app is never left without a postback that was only being replaced.
     The first failed write stops the run; RV(plan) then says which actions were applied, and the next run converges.
   - A converged run makes one list call per page of the app's triggers, plus one templates call when an item names its template
-    or purges context, and nothing else. After writes, the module re-reads once (one GET for one trigger, else one listing).
+    or purges context, and nothing else. After writes (never on a converged run, never in check mode), the module reads the app once
+    (one GET for one trigger, else one listing of all its pages) and fails, with C(changed=true) and the plan, naming the
+    trigger and the field, when a write did not land or landed with other values.
   - The RV(kochava.publisher.kochava_trigger_info#module:export) result has the shape of O(triggers),
     so an app's set can be exported, restored or cloned to another app.
 author:
