@@ -108,7 +108,10 @@ def test_a_faithful_server_passes_the_check_with_one_read_and_a_converged_run_re
 # -- hidden values masked wherever they sit; whole messages whose fingerprint matches the diff ------------
 def test_a_non_http_url_with_a_hidden_token_is_named_not_quoted(runner, emu):
     url = "ftp://c.example.com/i?token=%s" % TOKEN
-    result = runner.run(SINGLE, {"app_id": APP, "type": "install", "template_id": TEMPLATE, "title": "Install", "context": {"cpi_mostback_url": url}, "hidden_url_params": ["token"]})
+    result = runner.run(
+        SINGLE,
+        {"app_id": APP, "type": "install", "template_id": TEMPLATE, "title": "Install", "context": {"cpi_mostback_url": url}, "hidden_url_params": ["token"]},
+    )
     assert_clean_failure(result)
     assert result["msg"] == "context.cpi_mostback_url must be an http(s) URL with a host name: its scheme is not http or https", result["msg"]
     assert_not_anywhere(runner, result, TOKEN)
@@ -139,7 +142,16 @@ def test_messages_and_warnings_escape_control_and_bidirectional_characters(runne
     emu.inject(
         "GET",
         "/apps/%d/postbacks" % APP,
-        json={"success": True, "data": listing, "errors": [], "warnings": ["slow\r\nfatal: [host0]: FAKED \u2066x"], "messages": [], "nextToken": None, "previousToken": None, "meta": None},
+        json={
+            "success": True,
+            "data": listing,
+            "errors": [],
+            "warnings": ["slow\r\nfatal: [host0]: FAKED \u2066x"],
+            "messages": [],
+            "nextToken": None,
+            "previousToken": None,
+            "meta": None,
+        },
     )
     item = {"type": "install", "template_id": TEMPLATE, "title": "Install", "context": {"cpi_mostback_url": URL}}
     result = runner.run(SET, {"app_id": APP, "triggers": [item], "expect_no_changes": True})

@@ -171,7 +171,9 @@ class Applier:
             planned["after"] = found
             changes = self.differences(planned, found)
             if changes:
-                failures.append("%s does not hold what was sent: %s" % (trigger_label(planned, found), ", ".join(describe_change(f, v) for f, v in sorted(changes.items()))))
+                failures.append(
+                    "%s does not hold what was sent: %s" % (trigger_label(planned, found), ", ".join(describe_change(f, v) for f, v in sorted(changes.items())))
+                )
                 about = about or found
         if failures:
             raise TriggerError(

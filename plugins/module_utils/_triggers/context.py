@@ -51,7 +51,7 @@ def url_problem(text):
     try:
         parts = urlsplit(text)
         host = parts.hostname
-        parts.port  # raises ValueError for a port that is not a number
+        _port = parts.port  # raises ValueError for a port that is not a number
     except ValueError:
         return "its host or port cannot be read"
     if parts.scheme.lower() not in ("http", "https"):

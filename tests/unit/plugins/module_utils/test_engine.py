@@ -96,7 +96,10 @@ def test_verification_catches_a_server_that_ignores_the_write(emu):
     emu.inject("PATCH", "/postbacks/%d" % seeded["id"], status=200, json={"success": True, "data": []})
     with pytest.raises(TriggerError) as info:
         engine(emu, title="New").run()
-    assert info.value.changed is True and "trigger install/%d 'New' (id %d) does not hold what was sent: title is 'Old', sent 'New'" % (TEMPLATE, seeded["id"]) in info.value.message
+    assert (
+        info.value.changed is True
+        and "trigger install/%d 'New' (id %d) does not hold what was sent: title is 'Old', sent 'New'" % (TEMPLATE, seeded["id"]) in info.value.message
+    )
 
 
 def test_delete_already_gone_is_quiet(emu):

@@ -87,7 +87,18 @@ def test_reports_mask_titles_and_filter_strings_with_the_fingerprint_of_the_cont
     assert export_item(trigger, h)["title"] == "Title " + mask
     text = set_diff([trigger], [], h)["before"]
     assert TOKEN not in text and "event/3373/ev-%s  title" % mask in text
-    actions = [{"action": "update", "key": (3373, "event", trigger["filter_str"]), "index": 0, "item": {}, "before": trigger, "after": trigger, "applied": False, "changes": {"title": [trigger["title"], "New"]}}]
+    actions = [
+        {
+            "action": "update",
+            "key": (3373, "event", trigger["filter_str"]),
+            "index": 0,
+            "item": {},
+            "before": trigger,
+            "after": trigger,
+            "applied": False,
+            "changes": {"title": [trigger["title"], "New"]},
+        }
+    ]
     entry = plan_report(actions, h)["update"][0]
     assert entry["title"] == "Title " + mask and entry["key"]["filter_str"] == "ev-" + mask and entry["changes"]["title"] == ["Title " + mask, "New"]
     assert trigger["title"] == "Title %s" % TOKEN  # the trigger itself is left as it is
@@ -107,7 +118,11 @@ def test_a_message_keeps_its_closing_quote_and_the_fingerprint_of_the_plan():
 
 def test_a_stray_hidden_parameter_ends_at_the_url_end():
     message = shown_message('see "https://x.example/?token=other-1" and <https://y.example/?a=1&token=other-2> `?token=other-3`', params())
-    assert message == 'see "https://x.example/?token=%s" and <https://y.example/?a=1&token=%s> `?token=%s`' % (masked("other-1"), masked("other-2"), masked("other-3"))
+    assert message == 'see "https://x.example/?token=%s" and <https://y.example/?a=1&token=%s> `?token=%s`' % (
+        masked("other-1"),
+        masked("other-2"),
+        masked("other-3"),
+    )
 
 
 def test_the_api_key_is_redacted_plain_and_hidden_texts_seen_by_the_hider_are_fingerprinted():
