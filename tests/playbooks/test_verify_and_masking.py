@@ -121,7 +121,7 @@ def test_a_non_http_url_with_a_hidden_token_is_named_not_quoted(runner, emu):
 def test_a_hidden_token_in_a_title_shows_the_fingerprint_of_the_diff_in_the_drift_message(runner, emu):
     url = "%s/i?click={click_id}&token=%s" % (URL, TOKEN)
     emu.add_trigger(APP, type="install", template_id=TEMPLATE, title="Install %s" % TOKEN, context={"cpi_mostback_url": url})
-    item = {"type": "install", "template_id": TEMPLATE, "title": "Install", "context": {"cpi_mostback_url": url}}
+    item = {"type": "install", "template_id": TEMPLATE, "title": "Install %s (2)" % TOKEN, "context": {"cpi_mostback_url": url}}  # pasted into the title too
     args = {"app_id": APP, "triggers": [item], "expect_no_changes": True, "hidden_url_params": ["token"]}
     result = runner.run(SET, args, diff=True, verbosity=3)
     assert_clean_failure(result, "expect_no_changes: app %d differs" % APP)
@@ -129,7 +129,8 @@ def test_a_hidden_token_in_a_title_shows_the_fingerprint_of_the_diff_in_the_drif
     in_diff = re.findall(r"token=" + FINGERPRINTED, result.get("diff", {}).get("before", "") or runner.last.stdout)
     assert in_message and in_diff and set(in_message) == set(in_diff), (result["msg"], in_diff)
     # the title in the plan and the diff is masked too, with the same fingerprint
-    assert re.findall(FINGERPRINTED, result["plan"]["update"][0]["changes"]["title"][0]) == in_message
+    assert [re.findall(FINGERPRINTED, title) for title in result["plan"]["update"][0]["changes"]["title"]] == [in_message, in_message]
+    assert result["invocation"]["module_args"]["triggers"][0]["title"] == "Install ********~%s (2)" % in_message[0]
     assert_not_anywhere(runner, result, TOKEN)
     assert writes(emu) == []
 

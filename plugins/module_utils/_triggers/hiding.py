@@ -255,11 +255,13 @@ def masked_params(params):
     """A task's arguments as shown (a result's invocation, the log): the API key replaced by
     Ansible's no_log placeholder, every context masked by the task's own hiding rules."""
     hider = hider_from(params)
+    hider.learn_contexts(declared_contexts(params))
     masked = dict(params)
     if masked.get("api_key") is not None:
         masked["api_key"] = NO_LOG_PLACEHOLDER
     if "context" in masked:
         masked["context"] = _masked_context(masked["context"], hider)
+    _texts_masked(masked, hider)
     triggers = masked.get("triggers")
     if isinstance(triggers, list):
         masked["triggers"] = [_masked_item(item, hider) for item in triggers]
@@ -271,7 +273,15 @@ def masked_params(params):
 def _masked_item(item, hider):
     if not isinstance(item, dict):
         return _masked_other(item, hider)
-    return dict(item, context=_masked_context(item["context"], hider)) if "context" in item else dict(item)
+    return _texts_masked(dict(item, context=_masked_context(item["context"], hider)) if "context" in item else dict(item), hider)
+
+
+def _texts_masked(options, hider):
+    """``options`` (changed in place) with hidden texts masked in title and filter_str (a token pasted into a title)."""
+    for name in ("title", "filter_str"):
+        if isinstance(options.get(name), str):
+            options[name] = hider.text(options[name])
+    return options
 
 
 def _masked_context(context, hider):

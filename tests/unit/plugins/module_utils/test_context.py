@@ -125,7 +125,10 @@ def test_required_input_with_a_default_may_be_left_out():
             "Set allow_unknown_context=true to send it anyway",
         ),
         ({"cpi_mostback_url": URL, "deferred_for": 5}, "context.deferred_for must be one of 0, 30000 (the value given is not one of them)"),
-        ({"cpi_mostback_url": URL, "max_delivery_attempts": "4"}, "context.max_delivery_attempts must be one of 0, 1, 2, 3 (the value given is not one of them)"),
+        (
+            {"cpi_mostback_url": URL, "max_delivery_attempts": "4"},
+            "context.max_delivery_attempts must be one of 0, 1, 2, 3 (the value given is not one of them)",
+        ),
         (
             {"deferred_for": 0},
             "context.cpi_mostback_url is required by template 3373 (Custom Postback) and has no default; "
@@ -136,8 +139,14 @@ def test_required_input_with_a_default_may_be_left_out():
             "context.cpi_mostback_url is required by template 3373 (Custom Postback) and has no default; "
             "context must contain the destination URL (cpi_mostback_url) when a trigger is created",
         ),
-        ({"cpi_mostback_url": "collector.example.com/in"}, "context.cpi_mostback_url must be an http(s) URL with a host name: it has no scheme (http:// or https://)"),
-        ({"cpi_mostback_url": "ftp://collector.example.com"}, "context.cpi_mostback_url must be an http(s) URL with a host name: its scheme is not http or https"),
+        (
+            {"cpi_mostback_url": "collector.example.com/in"},
+            "context.cpi_mostback_url must be an http(s) URL with a host name: it has no scheme (http:// or https://)",
+        ),
+        (
+            {"cpi_mostback_url": "ftp://collector.example.com"},
+            "context.cpi_mostback_url must be an http(s) URL with a host name: its scheme is not http or https",
+        ),
     ],
 )
 def test_validate_names_the_key(given, message):

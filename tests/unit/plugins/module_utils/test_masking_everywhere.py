@@ -158,3 +158,13 @@ def test_every_message_is_escaped_once_at_the_end():
     message = shown_message("title 'Install\r\nok: [host0] => fake\u202e' token=%s\n" % TOKEN, params())
     assert message == "title 'Install\\r\\nok: [host0] => fake\\u202e' token=%s\\n" % masked(TOKEN)
     assert not re.search(r"[\r\n\u202e]", message)
+
+
+def test_the_echoed_arguments_mask_a_hidden_token_pasted_into_a_title_or_filter_str():
+    from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import shown_params
+
+    args = params(title="Install %s" % TOKEN, triggers=[{"type": "event", "filter_str": "ev-" + TOKEN, "title": TOKEN, "context": {}}, "odd"])
+    shown = shown_params(args)
+    assert shown["title"] == "Install " + masked(TOKEN)
+    assert shown["triggers"][0]["filter_str"] == "ev-" + masked(TOKEN) and shown["triggers"][0]["title"] == masked(TOKEN)
+    assert TOKEN not in repr(shown) and args["title"] == "Install %s" % TOKEN
