@@ -36,7 +36,7 @@ options:
       - Names of URL query parameters (for example V(token) or V(sig)) whose values are secret inside any context value,
         while the rest of the URL stays readable, for example C(https://partner.example/cb?click={click_id}&token=********~3f2a).
       - A parameter is found after C(?), C(&), C(;) or C(#), its name compared without case; its value runs to the next of
-        these characters (in a message or a warning, also to the URL's end: a blank or a quote). An empty value stays empty.
+        these characters (in a message or a warning, also at the URL's end, a blank or a quote). An empty value stays empty.
       - As with O(hidden_context_keys), the real value is compared and written as usual, and the mask is fingerprinted.
       - Set it per task, once with C(module_defaults) for the group (recommended), or through the
         E(KOCHAVA_HIDDEN_URL_PARAMS) environment variable (comma-separated), used when a task does not set it.
