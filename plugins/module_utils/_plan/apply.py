@@ -161,8 +161,12 @@ class Applier:
                     failures.append("%s was deleted (the API answered success) but is still there" % trigger_label(planned, found))
                     about = about or found
                 continue
+            matches = find_by_key(listing, planned["key"])
+            if len(matches) > 1:  # the write landed twice (or another one made the key again)
+                failures.append("%s is there %d times (ids %s)" % (trigger_label(planned, known), len(matches), ", ".join(str(t.get("id")) for t in matches)))
+                about = about or matches[0]
+                continue
             if found is None:
-                matches = find_by_key(listing, planned["key"])
                 found = matches[0] if matches else None
             if found is None:
                 what = "created" if planned["action"] == "create" else "updated"

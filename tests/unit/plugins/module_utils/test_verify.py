@@ -78,3 +78,34 @@ def test_a_created_trigger_holding_another_value_names_the_field_not_the_value(e
     assert "trigger install/%d 'Install' (id " % TEMPLATE in message and "context.cpi_mostback_url holds another value" in message
     assert "elsewhere" not in message and URL not in message
     assert info.value.changed is True and info.value.trigger["id"] == emu.triggers(APP)[0]["id"]
+
+
+def test_a_create_that_the_listing_shows_twice_fails_naming_both_ids(emu):
+    other = emu.add_trigger(APP, type="event", template_id=TEMPLATE, title="Other", filter_str="other", context={"cpi_mostback_url": URL})
+    created_id = emu.state._last_id + 1  # the emulator's ids are handed out in order
+    made = {
+        "id": created_id,
+        "app_id": APP,
+        "type": "event",
+        "template_id": TEMPLATE,
+        "filter_str": "a",
+        "title": "a",
+        "active": False,
+        "context": {"cpi_mostback_url": URL},
+    }
+    twin = dict(made, id=created_id + 1000)
+    listing = {
+        "success": True,
+        "data": [dict(other, title="Other 2"), made, twin],
+        "errors": [],
+        "warnings": [],
+        "messages": [],
+        "nextToken": None,
+        "previousToken": None,
+    }
+    emu.inject("GET", "/apps/%d/postbacks" % APP, skip=1, json=dict(listing, meta=None))  # the verifying listing: a twin beside the created one
+    with pytest.raises(TriggerError) as info:
+        set_of(emu, [event("a"), event("other", title="Other 2")])
+    assert "trigger event/%d/a 'a' (id %d) is there 2 times (ids %d, %d)" % (TEMPLATE, created_id, created_id, twin["id"]) in info.value.message
+    assert "Other 2" not in info.value.message and info.value.changed is True
+    assert [t["id"] for t in emu.triggers(APP) if t["filter_str"] == "a"] == [created_id]
