@@ -18,7 +18,7 @@ options:
         warnings and error messages show C(********~3f2a) instead, the mask followed by a fingerprint of four hex digits
         (an empty value stays empty). The fingerprint is an HMAC of the value keyed with the API key, so a change of a
         hidden value shows as two different masks, and a fingerprint cannot be checked against a guessed value without the key.
-        A hidden value is masked wherever else it appears too (a title, a O(triggers[].filter_str), an error message,
+        A hidden value is masked wherever else it appears too (a title, a filter_str, an error message,
         a warning), with the fingerprint it shows in its own field, so a message can be matched with the plan and the diff.
       - Set it once for every task with C(module_defaults) for the action group C(group/kochava.publisher.kochava)
         (recommended). If a task does not set it (neither itself nor through C(module_defaults)), the value of the
