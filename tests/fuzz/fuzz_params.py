@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import FIELDS
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import escaped
 from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
 
 SEEDED_ID = 500001  # the install trigger of 3373 planted for the id cases
@@ -588,7 +589,7 @@ def judge(case, result, log):
         problems.append("did not fail (changed=%r)" % result.get("changed"))
     msg = result.get("msg") or ""
     for name in case.names:
-        if name not in msg:
+        if name not in msg and escaped(name) not in msg:  # messages show control and format characters escaped
             problems.append("msg does not name %s: %s" % (short(name, 60), short(msg)))
     problems.extend(internals_in(result, case.echo))
     calls = [(entry["method"], entry["path"]) for entry in log]
