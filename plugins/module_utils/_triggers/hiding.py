@@ -120,7 +120,7 @@ class Hider:
         self._masks = {}
         self._known = {}  # every hidden text seen -> its mask
         self._finder = None
-        self._shown_texts = {}
+        self._masked_texts = {}
 
     def __bool__(self):
         return bool(self.keys or self.url_params or self.everything)
@@ -143,7 +143,7 @@ class Hider:
         if text and text not in self._known:
             self._known[text] = self.mask(text if mask_of is None else mask_of)
             self._finder = None
-            self._shown_texts = {}
+            self._masked_texts = {}
 
     def learn_contexts(self, contexts):
         """Remember the hidden texts of every context of ``contexts`` (an iterable of dicts)."""
@@ -155,11 +155,11 @@ class Hider:
         """``text`` (a str; anything else as it is) with every hidden text seen masked, fingerprinted as in its own field."""
         if not self._known or not isinstance(text, str) or not text:
             return text
-        shown = self._shown_texts.get(text)
+        shown = self._masked_texts.get(text)
         if shown is None:
             if self._finder is None:
                 self._finder = _Finder(self._known)
-            shown = self._shown_texts[text] = self._replace(text, self._finder.spans(text))
+            shown = self._masked_texts[text] = self._replace(text, self._finder.spans(text))
         return shown
 
     def _replace(self, text, spans):

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 kochava.publisher contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Hidden texts masked wherever they sit (Hider.text), messages finished once (shown_message), escaped messages."""
+"""Hidden texts masked wherever they sit (Hider.text), messages finished once (masked_message), escaped messages."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import diff_view, export_item, plan_report, set_diff, shown
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import Hider, _Finder, escaped, hider_from, shown_message
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import diff_view, export_item, masked_trigger, plan_report, set_diff
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import Hider, _Finder, escaped, hider_from, masked_message
 
 KEY = "0123456789abcdef0123456789abcdef"
 TOKEN = "LEAKME-42"
@@ -82,7 +82,7 @@ def test_reports_mask_titles_and_filter_strings_with_the_fingerprint_of_the_cont
     trigger = {"id": 7, "type": "event", "template_id": 3373, "filter_str": "ev-%s" % TOKEN, "title": "Title %s" % TOKEN, "context": {"cpi_mostback_url": URL}}
     h.secrets(trigger["context"])
     mask = masked(TOKEN)
-    assert shown(trigger, h)["title"] == "Title " + mask and shown(trigger, h)["filter_str"] == "ev-" + mask
+    assert masked_trigger(trigger, h)["title"] == "Title " + mask and masked_trigger(trigger, h)["filter_str"] == "ev-" + mask
     assert diff_view(trigger, h)["title"] == "Title " + mask
     assert export_item(trigger, h)["title"] == "Title " + mask
     text = set_diff([trigger], [], h)["before"]
@@ -104,7 +104,7 @@ def test_reports_mask_titles_and_filter_strings_with_the_fingerprint_of_the_cont
     assert trigger["title"] == "Title %s" % TOKEN  # the trigger itself is left as it is
 
 
-# -- shown_message: one funnel -----------------------------------------------------------------------
+# -- masked_message: one funnel -----------------------------------------------------------------------
 def params(**extra):
     base = {"api_key": KEY, "hidden_url_params": ["token"], "context": {"cpi_mostback_url": URL}}
     base.update(extra)
@@ -112,12 +112,12 @@ def params(**extra):
 
 
 def test_a_message_keeps_its_closing_quote_and_the_fingerprint_of_the_plan():
-    message = shown_message("must be an http(s) URL, got 'ftp://c.example.com/i?token=%s'" % TOKEN, params(), {KEY})
+    message = masked_message("must be an http(s) URL, got 'ftp://c.example.com/i?token=%s'" % TOKEN, params(), {KEY})
     assert message == "must be an http(s) URL, got 'ftp://c.example.com/i?token=%s'" % masked(TOKEN)
 
 
 def test_a_stray_hidden_parameter_ends_at_the_url_end():
-    message = shown_message('see "https://x.example/?token=other-1" and <https://y.example/?a=1&token=other-2> `?token=other-3`', params())
+    message = masked_message('see "https://x.example/?token=other-1" and <https://y.example/?a=1&token=other-2> `?token=other-3`', params())
     assert message == 'see "https://x.example/?token=%s" and <https://y.example/?a=1&token=%s> `?token=%s`' % (
         masked("other-1"),
         masked("other-2"),
@@ -128,13 +128,13 @@ def test_a_stray_hidden_parameter_ends_at_the_url_end():
 def test_the_api_key_is_redacted_plain_and_hidden_texts_seen_by_the_hider_are_fingerprinted():
     h = hider_from(params())
     h.secrets({"cpi_mostback_url": "https://c.example.com/?token=read-from-api"})
-    message = shown_message("key %s; token read-from-api; title %s" % (KEY, TOKEN), params(), {KEY, "read-from-api", TOKEN}, h)
+    message = masked_message("key %s; token read-from-api; title %s" % (KEY, TOKEN), params(), {KEY, "read-from-api", TOKEN}, h)
     assert message == "key ********; token %s; title %s" % (masked("read-from-api"), masked(TOKEN))
 
 
 def test_a_mask_already_in_a_message_is_not_masked_again():
     text = "token=%s" % masked(TOKEN)
-    assert shown_message(text, params()) == text
+    assert masked_message(text, params()) == text
 
 
 # -- escaped ------------------------------------------------------------------------------------------
@@ -155,16 +155,16 @@ def test_control_and_bidirectional_characters_are_escaped(text, shown):
 
 
 def test_every_message_is_escaped_once_at_the_end():
-    message = shown_message("title 'Install\r\nok: [host0] => fake\u202e' token=%s\n" % TOKEN, params())
+    message = masked_message("title 'Install\r\nok: [host0] => fake\u202e' token=%s\n" % TOKEN, params())
     assert message == "title 'Install\\r\\nok: [host0] => fake\\u202e' token=%s\\n" % masked(TOKEN)
     assert not re.search(r"[\r\n\u202e]", message)
 
 
 def test_the_echoed_arguments_mask_a_hidden_token_pasted_into_a_title_or_filter_str():
-    from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import shown_params
+    from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import masked_params
 
     args = params(title="Install %s" % TOKEN, triggers=[{"type": "event", "filter_str": "ev-" + TOKEN, "title": TOKEN, "context": {}}, "odd"])
-    shown = shown_params(args)
+    shown = masked_params(args)
     assert shown["title"] == "Install " + masked(TOKEN)
     assert shown["triggers"][0]["filter_str"] == "ev-" + masked(TOKEN) and shown["triggers"][0]["title"] == masked(TOKEN)
     assert TOKEN not in repr(shown) and args["title"] == "Install %s" % TOKEN
