@@ -14,27 +14,40 @@ version_added: 1.2.0
 description:
   - Collects the RV(kochava.publisher.kochava_triggers#module:plan) of every M(kochava.publisher.kochava_triggers) task of the run
     and, when the run ends, prints one table of it (app, create, update, delete, unchanged, status, one row per app sorted by app id,
-    and a totals row). It does not replace the stdout callback; enable it beside it.
+    and a totals row whose status is the run's outcome). It does not replace the stdout callback; enable it beside it.
   - With O(report_path), it also writes the report to a file, JSON or (for a path ending in C(.md)) Markdown for a
     merge-request comment.
-  - It only reads task results. It makes no API call, and it copies nothing of a result but its plan, C(plan_digest), status, host
-    and app id; it never reads the task's O(kochava.publisher.kochava_triggers#module:triggers). The plan is masked by the module
-    (values of O(kochava.publisher.kochava_triggers#module:hidden_context_keys) show C(********)), so neither is the report.
+  - It only reads task results. It makes no API call, and it copies nothing of a result but its plan, C(plan_digest), C(status),
+    C(failure), host and app id; it never reads the task's O(kochava.publisher.kochava_triggers#module:triggers). The plan is masked
+    by the module (values of O(kochava.publisher.kochava_triggers#module:hidden_context_keys) and the URL parameters of
+    O(kochava.publisher.kochava_triggers#module:hidden_url_params) show C(********) with a fingerprint), so neither is the report.
+  - B(Statuses.) Each app gets one of C(converged) (nothing to change), C(changed) (written, or in check mode would be written),
+    C(drift) (O(kochava.publisher.kochava_triggers#module:expect_no_changes) found differences), C(stale)
+    (O(kochava.publisher.kochava_triggers#module:expected_plan) is no longer the plan) and C(error), read from the result's
+    RV(kochava.publisher.kochava_triggers#module:status); an C(error) also carries the result's
+    RV(kochava.publisher.kochava_triggers#module:failure) kind (for example C(input), C(unavailable), C(denied)). A result without
+    a status (a censored C(no_log) result) is C(error) when it failed, else C(changed) or C(converged). The run's C(outcome) is the
+    worst status of its apps in that order (C(converged) when it has none), so a pipeline branches on one field, never on a message.
   - B(One entry per app.) The app is the result's C(app_id), else the task's O(kochava.publisher.kochava_triggers#module:app_id)
     (as the module received it, else as written in the task when it is a plain number), else the inventory host's name.
     When several tasks touch one app, their plans are concatenated list by list, in task order, and the status is the worst
-    one seen (C(failed) over C(changed) over C(ok)). C(host) is the first host that reported the app.
-  - B(Failures) count as C(failed) whether or not the task ignores errors; a failure before the module planned anything gives
+    one seen, with the failure kind of the first result that gave it. C(host) is the first host that reported the app.
+  - B(Failures) count whether or not the task ignores errors; a failure before the module planned anything gives
     an empty plan. B(Loops) are read from the loop's final result, one entry per item (skipped items are left out), so no item
-    counts twice. B(Skipped) tasks add nothing. B(Unreachable) hosts give no plan; when the task's
-    O(kochava.publisher.kochava_triggers#module:app_id) is a plain number, the app is reported C(failed) with an empty plan,
-    otherwise it is left out. A task with C(no_log) gives its status only (its result is censored).
-  - "The JSON file: C({\"apps\": {\"<app_id>\": {\"host\": ..., \"status\": \"ok|changed|failed\", \"changed\": bool, \"plan\":
-    {\"create\": [...], \"update\": [...], \"delete\": [...], \"unchanged\": [...]}, \"plan_digest\": ...}}, \"totals\": {\"create\": n,
-    \"update\": n, \"delete\": n, \"unchanged\": n}}). Plan entries keep C(key), C(id), C(title), C(applied),
-    C(changes), C(adopted) and C(values) (a create's target values, masked by the module); the plan's own C(digest) is left
-    out, as C(plan_digest) reports it. C(plan_digest) is the module's digest when one task gave one, a list of them in task order when several did,
-    and C(null) when none did (a task that failed before reading the app gives none)."
+    counts twice. B(Skipped) tasks add nothing. B(Unreachable) results are C(error). One the collection gave (the app's state could
+    not be read or written, see the exit codes in the guide) keeps its failure kind and plan; a host that could not be reached at all
+    gives no plan, and when the task's O(kochava.publisher.kochava_triggers#module:app_id) is a plain number the app is reported with
+    the failure kind C(unreachable) and an empty plan, otherwise it is left out. A task with C(no_log) gives its status only (its
+    result is censored).
+  - "The JSON file: C({\"outcome\": \"converged|changed|drift|stale|error\", \"apps\": {\"<app_id>\": {\"host\": ..., \"status\":
+    ..., \"failure\": null or a kind, \"changed\": bool, \"plan\": {\"create\": [...], \"update\": [...], \"delete\": [...],
+    \"unchanged\": [...]}, \"plan_digest\": ...}}, \"totals\": {\"create\": n, \"update\": n, \"delete\": n, \"unchanged\": n}}).
+    Plan entries keep C(key), C(id), C(title), C(applied), C(changes), C(adopted) and C(values) (a create's target values, masked by
+    the module); the plan's own C(digest) is left out, as C(plan_digest) reports it. C(plan_digest) is the module's digest when one
+    task gave one, a list of them in task order when several did, and C(null) when none did (a task that failed before reading the
+    app gives none)."
+  - The Markdown file starts with the outcome and the table, then for each app that changes or did not succeed its action, key
+    (written as the module's diff writes it, C(install/3373), C(event/3373/Purchase)), title and changed fields.
 author:
   - Kochava Publisher maintainers (@kochava-publisher)
 requirements: []
@@ -60,6 +73,7 @@ options:
 import copy
 import json
 import os
+import re
 
 from ansible.plugins.callback import CallbackBase
 
@@ -68,7 +82,11 @@ from ansible_collections.kochava.publisher.plugins.module_utils._plan.report imp
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import KEY_FIELDS, key_text as _key_text
 
 MODULE_NAMES = frozenset(("kochava.publisher.kochava_triggers", "kochava_triggers"))
-STATUS_RANK = {"ok": 0, "changed": 1, "failed": 2}
+# The modules' statuses (_plan/outcome.py), best first: an app's and the run's is the worst seen.
+STATUSES = ("converged", "changed", "drift", "stale", "error")
+STATUS_RANK = dict((status, rank) for rank, status in enumerate(STATUSES))
+FAILED_STATUSES = frozenset(("drift", "stale", "error"))
+FAILURE_KIND = re.compile(r"^[a-z][a-z_]{0,31}$")
 ENTRY_FIELDS = ("key", "id", "title", "applied", "changes", "adopted", "values")
 COLUMNS = ("app",) + PLAN_ACTIONS + ("status",)
 
@@ -93,10 +111,16 @@ def copy_entry(entry):
     return kept
 
 
-def result_status(result):
-    if result.get("failed") or result.get("unreachable"):
-        return "failed"
-    return "changed" if result.get("changed") else "ok"
+def result_status(result, failed=False):
+    """``(status, failure kind)`` of one result: the module's ``status`` and ``failure`` when it gave them
+    (a drift kept by ``failed_when: false`` stays drift), else from ``failed`` and ``changed``
+    (a censored ``no_log`` result, another module's); a failed result never reads as a success."""
+    failed = failed or bool(result.get("failed") or result.get("unreachable"))
+    status = result.get("status")
+    if status not in STATUS_RANK or (failed and status not in FAILED_STATUSES):
+        status = "error" if failed else ("changed" if result.get("changed") else "converged")
+    failure = result.get("failure") if status in FAILED_STATUSES else None
+    return status, failure if isinstance(failure, str) and FAILURE_KIND.match(failure) else None  # a kind, never free text
 
 
 def sort_key(app):
@@ -122,8 +146,19 @@ class PlanReport:
 
     def _entry(self, app, host):
         if app not in self.apps:
-            self.apps[app] = {"host": host, "status": "ok", "changed": False, "plan": dict((action, []) for action in PLAN_ACTIONS), "digests": []}
+            self.apps[app] = {
+                "host": host,
+                "status": "converged",
+                "failure": None,
+                "changed": False,
+                "plan": dict((action, []) for action in PLAN_ACTIONS),
+                "digests": [],
+            }
         return self.apps[app]
+
+    def _status(self, entry, status, failure):
+        if STATUS_RANK[status] > STATUS_RANK[entry["status"]]:
+            entry["status"], entry["failure"] = status, failure
 
     def add(self, host, result, task_args=None, failed=False):
         """Record one kochava_triggers result (a dict) of ``host``; a loop's final result adds each item.
@@ -138,9 +173,7 @@ class PlanReport:
                     self.add(host, item, task_args)
             return
         entry = self._entry(self.app_of(result, task_args, host), host)
-        status = "failed" if failed else result_status(result)
-        if STATUS_RANK[status] > STATUS_RANK[entry["status"]]:
-            entry["status"] = status
+        self._status(entry, *result_status(result, failed))
         entry["changed"] = entry["changed"] or bool(result.get("changed"))
         plan = result.get("plan")
         if isinstance(plan, dict):
@@ -153,10 +186,22 @@ class PlanReport:
         if isinstance(digest, str) and digest:
             entry["digests"].append(digest)
 
-    def add_unreachable(self, host, task_args):
+    def add_unreachable(self, host, result, task_args):
+        """An unreachable result: ``error``. One the collection's action plugin gave (the app's state could
+        not be read or written) keeps its failure kind and plan; a host that could not be reached at all
+        gives no plan, and is reported (kind ``unreachable``) when the task's app_id is a plain number."""
+        result = dict(result or {}, unreachable=True)
+        if isinstance(result.get("results"), list) and "plan" not in result:
+            self.add(host, result, task_args)  # a loop: each item says whether it was unreachable
+            return
+        if result.get("app_id") is not None or isinstance(result.get("plan"), dict):
+            result.setdefault("failure", "unreachable")
+            result["status"] = "error"
+            self.add(host, result, task_args, failed=True)
+            return
         app = as_app_id(task_args.get("app_id")) if isinstance(task_args, dict) else None
         if app is not None:
-            self._entry(app, host)["status"] = "failed"
+            self._status(self._entry(app, host), "error", "unreachable")
 
     # -- views -------------------------------------------------------------------------------------
     def ordered(self):
@@ -165,14 +210,15 @@ class PlanReport:
     def totals(self):
         return dict((action, sum(len(entry["plan"][action]) for entry in self.apps.values())) for action in PLAN_ACTIONS)
 
-    def worst(self):
-        statuses = [entry["status"] for entry in self.apps.values()] or ["ok"]
+    def outcome(self):
+        """The run's one field: the worst status of its apps (``converged`` for none)."""
+        statuses = [entry["status"] for entry in self.apps.values()] or ["converged"]
         return max(statuses, key=STATUS_RANK.get)
 
     def rows(self):
-        rows = [[str(app)] + [str(len(entry["plan"][action])) for action in PLAN_ACTIONS] + [entry["status"]] for app, entry in self.ordered()]
+        rows = [[str(app)] + [str(len(entry["plan"][action])) for action in PLAN_ACTIONS] + [status_text(entry)] for app, entry in self.ordered()]
         totals = self.totals()
-        rows.append(["total"] + [str(totals[action]) for action in PLAN_ACTIONS] + [self.worst()])
+        rows.append(["total"] + [str(totals[action]) for action in PLAN_ACTIONS] + [self.outcome()])
         return rows
 
     def as_dict(self):
@@ -182,11 +228,12 @@ class PlanReport:
             apps[str(app)] = {
                 "host": entry["host"],
                 "status": entry["status"],
+                "failure": entry["failure"],
                 "changed": entry["changed"],
                 "plan": entry["plan"],
                 "plan_digest": digests[0] if len(digests) == 1 else (list(digests) if digests else None),
             }
-        return {"apps": apps, "totals": self.totals()}
+        return {"outcome": self.outcome(), "apps": apps, "totals": self.totals()}
 
     def to_json(self):
         return json.dumps(self.as_dict(), indent=2, sort_keys=True) + "\n"
@@ -204,7 +251,7 @@ class PlanReport:
         return "\n".join(lines)
 
     def to_markdown(self):
-        lines = ["## Kochava postback plan", ""]
+        lines = ["## Kochava postback plan", "", "Outcome: **%s**" % self.outcome(), ""]
         lines.append("| " + " | ".join(COLUMNS) + " |")
         lines.append("|---|" + "---:|" * len(PLAN_ACTIONS) + "---|")
         for number, row in enumerate(self.rows()):
@@ -214,20 +261,34 @@ class PlanReport:
             lines.append("| " + " | ".join(cells) + " |")
         for app, entry in self.ordered():
             changing = [(action, item) for action in WRITE_ACTIONS for item in entry["plan"][action]]
-            if not changing and entry["status"] != "failed":
+            status = entry["status"]
+            if not changing and status not in FAILED_STATUSES:
                 continue
-            lines.extend(["", "### App %s (%s)" % (md_text(str(app)), md_text(entry["status"])), ""])
+            lines.extend(["", "### App %s (%s)" % (md_text(str(app)), md_text(status_text(entry))), ""])
             if not changing:
                 lines.append("The run failed before it planned any change; see the job's log.")
                 continue
-            if entry["status"] == "failed":
-                lines.extend(["The run failed; see the job's log. What it had planned:", ""])
+            if status in FAILED_STATUSES:
+                lines.extend([FAILED_LEADS[status], ""])
             lines.append("| action | key | title | changed fields |")
             lines.append("|---|---|---|---|")
             for action, item in changing:
                 fields = ", ".join(md_code(field) for field in sorted(item.get("changes") or {}))
                 lines.append("| %s | %s | %s | %s |" % (action, md_code(key_text(item.get("key"))), md_text(item.get("title")), fields))
         return "\n".join(lines) + "\n"
+
+
+FAILED_LEADS = {
+    "drift": "The app differs from its declaration; nothing was written. What differs:",
+    "stale": "The plan is no longer the reviewed one; nothing was written. The plan now:",
+    "error": "The run failed; see the job's log. What it had planned:",
+}
+
+
+def status_text(entry):
+    """An app's status as the table shows it: ``error (unavailable)`` names the failure kind."""
+    failure = entry.get("failure")
+    return "%s (%s)" % (entry["status"], failure) if entry["status"] == "error" and failure else entry["status"]
 
 
 def key_text(key):
@@ -298,9 +359,9 @@ class CallbackModule(CallbackBase):
         self._collect(result, failed=True)
 
     def v2_runner_on_unreachable(self, result):
-        host, dummy, args = self._read(result)
+        host, data, args = self._read(result)
         if host is not None:
-            self.report.add_unreachable(host, args)
+            self.report.add_unreachable(host, data, args)
 
     # Loop items are read from the loop's final result (v2_runner_on_ok/failed), never here: counted once.
 

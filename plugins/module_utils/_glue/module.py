@@ -29,6 +29,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.client impo
 from ansible_collections.kochava.publisher.plugins.module_utils._api.options import connection_problem, url_credentials
 from ansible_collections.kochava.publisher.plugins.module_utils._api.retry import DEFAULT_RATE_LIMIT_WAIT
 from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas import HAS_VOLUPTUOUS, VOLUPTUOUS_IMPORT_ERROR
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.outcome import failure_fields, failure_of, success_status
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import masked_trigger, plan_report
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import argument_spec as trigger_argument_spec
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import (
@@ -196,6 +197,7 @@ class KochavaModule(AnsibleModule):
     def exit_json(self, **kwargs):
         self._mask_url_credentials()
         kwargs.setdefault("invocation", {"module_args": self._masked_module_args()})  # the echoed task arguments, masked
+        kwargs.setdefault("status", success_status(kwargs.get("changed", False)))  # a pipeline's field (_plan/outcome.py)
         super().exit_json(**kwargs)
 
     def fail_from(self, exc, **result):
@@ -208,6 +210,8 @@ class KochavaModule(AnsibleModule):
             if getattr(exc, "digest", None):
                 result["plan"]["digest"] = result["plan_digest"] = exc.digest
         result.setdefault("changed", bool(getattr(exc, "changed", False)))
+        for name, value in failure_fields(failure_of(exc)).items():
+            result.setdefault(name, value)
         self.fail_json(msg=str(exc), **result)  # fail_json finishes the message (masks, redacts, escapes)
 
     def fail_json(self, msg, **kwargs):
@@ -218,6 +222,11 @@ class KochavaModule(AnsibleModule):
         if "plan" in kwargs and isinstance(params.get("app_id"), int):
             kwargs.setdefault("app_id", params["app_id"])  # a pipeline ties the plan to its app
         kwargs.setdefault("invocation", {"module_args": self._masked_module_args()})
+        # What fails here without an error of the engine or client is the task's input (argument spec, options),
+        # or a missing library (the only failures given an exception).
+        missing_lib = "exception" in kwargs and not (HAS_REQUESTS and HAS_VOLUPTUOUS)
+        for name, value in failure_fields("dependency" if missing_lib else "input").items():
+            kwargs.setdefault(name, value)
         super().fail_json(msg=self.masked(msg), **kwargs)
 
     def run(self, func):

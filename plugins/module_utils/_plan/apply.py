@@ -84,6 +84,7 @@ class Applier:
                 raise TriggerError(
                     "could not confirm that trigger %s was created after %d attempts: %s" % (key_text(planned["key"]), policy.max_attempts, error),
                     changed=True,
+                    failure="unavailable",
                 )
             policy.wait(attempt, self.client.call_name("POST", "/postbacks"), "an unknown outcome (the trigger was not there when re-read)")
 
@@ -112,6 +113,7 @@ class Applier:
             raise TriggerError(
                 "the API answered that trigger %s already exists, but no trigger of app %s has that key" % (key_text(key), self.reader.app_id),
                 changed=written,
+                failure="conflict",
             )
         return False
 
@@ -184,6 +186,7 @@ class Applier:
                 "the API accepted the writes but the app read back differs from the plan: %s" % "; ".join(failures),
                 changed=True,
                 trigger=about,
+                failure="answer",
             )
 
 

@@ -131,12 +131,39 @@ def visible_writes(plan):
     return writes
 
 
+def _name(write, label, entry):
+    """How a message names one write: its key and title, and for an update or delete its id."""
+    key = entry.get("key") if isinstance(entry.get("key"), dict) else {}
+    title = entry.get("title")
+    if write == "create":
+        values = entry.get("values") if isinstance(entry.get("values"), dict) else {}
+        title = values.get("title", title)
+        return "%s %s" % (label, _quote(title))
+    key_label = key_text(make_key(key.get("template_id"), key.get("type"), key.get("filter_str"))) if key.get("type") else "key unknown"
+    return "trigger id %s (%s %s)" % (label, key_label, _quote(title))
+
+
+def written_names(plan):
+    """``{write: {label: name}}`` of a plan dict already checked by visible_writes."""
+    names = {}
+    for write in WRITE_ACTIONS:
+        labels = [(_entry_label(write, entry, ""), entry) for entry in plan.get(write, [])]
+        names[write] = dict((label, _name(write, label, entry)) for label, entry in labels)
+    return names
+
+
+DIGEST_ONLY_HINT = (
+    "the writes differ (the review is a digest alone; publish the reviewed plan dict with it, "
+    "the plan result of the check run, and pass that as expected_plan to be told which trigger and field differ)"
+)
+
+
 class Review:
     """A reviewed plan (``expected_plan``): a digest, or a plan dict with its digest."""
 
     def __init__(self, expected, app_id):
         self.app_id = app_id
-        self.writes = None
+        self.writes = self.names = None
         if isinstance(expected, str) and expected.strip().startswith("{"):
             try:  # a plan dict that went through a text variable
                 expected = json.loads(expected)
@@ -151,6 +178,7 @@ class Review:
                 raise _bad("is a plan dict without its digest entry (pass the whole plan, digest included)")
             self.digest = _digest_app(expected["digest"], app_id)
             self.writes = visible_writes(expected)
+            self.names = written_names(expected)
         else:
             raise _bad("must be a string or a dict, got %s" % type(expected).__name__)
 
@@ -158,22 +186,24 @@ class Review:
         """What differs between the review and ``plan`` (the report of now); [] when the same."""
         found = []
         if self.writes is not None:
-            now = visible_writes(plan)
+            now, names = visible_writes(plan), written_names(plan)
             for write in WRITE_ACTIONS:
                 reviewed, current = self.writes[write], now[write]
-                what = "trigger id " if write != "create" else ""
                 for label in sorted(set(reviewed) | set(current)):
+                    # named as the plan of now shows it (its title now), else as the review did
+                    name = "%s %s" % (write, names[write].get(label) or self.names[write][label])
                     if label not in current:
-                        found.append("%s %s%s: in the review, not in the plan now" % (write, what, label))
+                        found.append("%s: in the review, not in the plan now" % name)
                     elif label not in reviewed:
-                        found.append("%s %s%s: in the plan now, not in the review" % (write, what, label))
+                        fields = sorted(field for field in current[label] if write == "update" or current[label][field] not in ("", False))
+                        found.append("%s: in the plan now, not in the review%s" % (name, " (it writes %s)" % ", ".join(fields) if fields else ""))
                     else:
                         for field in sorted(set(reviewed[label]) | set(current[label])):
                             old, new = reviewed[label].get(field), current[label].get(field)
                             if old != new:
-                                found.append("%s %s%s %s: reviewed %s, now %s" % (write, what, label, field, _quote(old), _quote(new)))
+                                found.append("%s %s: reviewed %s, now %s" % (name, field, _quote(old), _quote(new)))
         if digest != self.digest and not found:
-            found.append("a value that is not shown (a hidden context value) differs" if self.writes is not None else "the writes differ")
+            found.append("a value that is not shown (a hidden context value) differs" if self.writes is not None else DIGEST_ONLY_HINT)
         return found
 
 

@@ -51,7 +51,7 @@ def drift_gate(params, actions, trigger=None):
     if params.get("expect_no_changes"):
         drift = drift_message(params["app_id"], actions)
         if drift:
-            raise TriggerError(drift, trigger=trigger)
+            raise TriggerError(drift, trigger=trigger, failure="drift")
 
 
 def check_plan(planner, actions, params, review, digest, hidden):
@@ -65,7 +65,8 @@ def check_plan(planner, actions, params, review, digest, hidden):
                 raise TriggerError(
                     "expected_plan: the plan of app %s is not the reviewed one (reviewed %s, now %s); nothing was written. %s. "
                     "Review the plan of now (returned as plan) and pass its plan_digest or plan"
-                    % (params["app_id"], review.digest, digest, "; ".join(differences))
+                    % (params["app_id"], review.digest, digest, "; ".join(differences)),
+                    failure="stale",
                 )
         drift_gate(params, actions)
         planner.guard(actions, params.get("max_deletes"))
@@ -122,7 +123,7 @@ def run_single(client, params, check_mode=False):
         if found is None:
             if item.get("state") == "absent":
                 return {"changed": False, "trigger": {}, "diff": {"before": {}, "after": {}}}
-            raise TriggerError("trigger %s does not exist in app %s" % (params["id"], params["app_id"]))
+            raise TriggerError("trigger %s does not exist in app %s" % (params["id"], params["app_id"]), failure="not_found")
         item = addressed_item(reader, item, found)
         current = [found]
     check_item(item, "")  # the static checks of kochava_triggers' items (_triggers/items.py)

@@ -173,7 +173,8 @@ class Planner:
         )
         raise TriggerError(
             "this run would delete %d triggers, more than max_deletes=%d allows; nothing was changed. Would delete: %s. "
-            "Raise max_deletes (-1: no limit) if this is intended" % (len(deletes), max_deletes, listed)
+            "Raise max_deletes (-1: no limit) if this is intended" % (len(deletes), max_deletes, listed),
+            failure="guard",
         )
 
 

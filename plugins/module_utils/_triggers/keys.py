@@ -27,14 +27,16 @@ class TriggerError(Exception):
     """A problem with what the user asked for, or with what the server holds.
 
     ``changed`` is true when something was already written before the
-    problem showed; ``trigger`` is the trigger the problem is about, if any.
+    problem showed; ``trigger`` is the trigger the problem is about, if any;
+    ``failure`` the kind of failure when it is not bad input (see _plan/outcome.py).
     """
 
-    def __init__(self, message, changed=False, trigger=None):
+    def __init__(self, message, changed=False, trigger=None, failure=None):
         super().__init__(message)
         self.message = message
         self.changed = changed
         self.trigger = trigger
+        self.failure = failure
 
 
 # --------------------------------------------------------------------------

@@ -114,9 +114,9 @@ def test_two_tasks_on_one_app_concatenate_their_plans_and_keep_the_worst_status(
 
     report.add("other-host", result(failed=True, digest=None))
     data = report.as_dict()["apps"]["87100"]
-    assert data["status"] == "failed" and data["host"] == "app87100"  # failed beats changed; the first host stays
+    assert data["status"] == "error" and data["host"] == "app87100"  # error beats changed; the first host stays
     report.add("app87100", result(changed=True, digest=None))
-    assert report.as_dict()["apps"]["87100"]["status"] == "failed"  # never improves
+    assert report.as_dict()["apps"]["87100"]["status"] == "error"  # never improves
 
 
 @pytest.mark.parametrize("digests, expected", [(["abc"], "abc"), ([None], None), (["abc", None, "abc"], ["abc", "abc"])])
@@ -148,7 +148,8 @@ def test_a_failure_before_any_plan_is_failed_with_an_empty_plan():
     report = PlanReport()
     report.add("h", {"failed": True, "msg": "app_id: expected an int", "invocation": {"module_args": {"app_id": 17}}})
     assert report.as_dict() == {
-        "apps": {"17": {"host": "h", "status": "failed", "changed": False, "plan": plan(), "plan_digest": None}},
+        "outcome": "error",
+        "apps": {"17": {"host": "h", "status": "error", "failure": None, "changed": False, "plan": plan(), "plan_digest": None}},
         "totals": {"create": 0, "update": 0, "delete": 0, "unchanged": 0},
     }
 
@@ -201,7 +202,7 @@ def test_failed_with_ignore_errors_counts_as_failed():
     cb, display = callback()
     cb.v2_runner_on_failed(NewResult("app17", Task(), result(app_id=17, delete=[entry()])), ignore_errors=True)
     data = cb.report.as_dict()["apps"]["17"]
-    assert data["status"] == "failed" and len(data["plan"]["delete"]) == 1
+    assert data["status"] == "error" and len(data["plan"]["delete"]) == 1
 
 
 def test_loop_items_are_counted_once_from_the_final_result():
@@ -223,16 +224,16 @@ def test_loop_items_are_counted_once_from_the_final_result():
     cb.v2_runner_on_failed(NewResult("localhost", task, final), ignore_errors=True)  # ... then the loop's final result
     data = cb.report.as_dict()
     assert sorted(data["apps"]) == ["17", "87100"]
-    assert data["apps"]["17"]["status"] == "changed" and data["apps"]["87100"]["status"] == "failed"
+    assert data["apps"]["17"]["status"] == "changed" and data["apps"]["87100"]["status"] == "error"
     assert data["totals"] == {"create": 1, "update": 0, "delete": 0, "unchanged": 0}
     assert SECRET not in json.dumps(data)
 
 
-@pytest.mark.parametrize("args, expected", [({"app_id": 17}, {"17": "failed"}), ({"app_id": "{{ kochava_app_id }}"}, {})])
-def test_unreachable_is_failed_when_the_app_id_is_a_plain_number_else_left_out(args, expected):
+@pytest.mark.parametrize("args, expected", [({"app_id": 17}, {"17": ("error", "unreachable")}), ({"app_id": "{{ kochava_app_id }}"}, {})])
+def test_unreachable_is_an_error_when_the_app_id_is_a_plain_number_else_left_out(args, expected):
     cb, display = callback()
     cb.v2_runner_on_unreachable(NewResult("app17", Task(args=args), {"unreachable": True, "msg": "no route"}))
-    assert dict((app, e["status"]) for app, e in cb.report.as_dict()["apps"].items()) == expected
+    assert dict((app, (e["status"], e["failure"])) for app, e in cb.report.as_dict()["apps"].items()) == expected
 
 
 def test_unreachable_after_a_plan_keeps_the_plan_and_fails_the_app():
@@ -240,14 +241,15 @@ def test_unreachable_after_a_plan_keeps_the_plan_and_fails_the_app():
     cb.v2_runner_on_ok(NewResult("app17", Task(args={"app_id": 17}), result(app_id=17, unchanged=[entry()])))
     cb.v2_runner_on_unreachable(NewResult("app17", Task(args={"app_id": 17}), {"unreachable": True}))
     data = cb.report.as_dict()["apps"]["17"]
-    assert data["status"] == "failed" and len(data["plan"]["unchanged"]) == 1
+    assert data["status"] == "error" and len(data["plan"]["unchanged"]) == 1
 
 
 def test_a_censored_no_log_result_gives_its_status_only():
     cb, display = callback()
     censored = {"changed": True, "censored": "the output has been hidden due to the fact that 'no_log: true' was specified for this result"}
     cb.v2_runner_on_ok(NewResult("app17", Task(args={"app_id": 17}), censored))
-    assert cb.report.as_dict()["apps"]["17"] == {"host": "app17", "status": "changed", "changed": True, "plan": plan(), "plan_digest": None}
+    expected = {"host": "app17", "status": "changed", "failure": None, "changed": True, "plan": plan(), "plan_digest": None}
+    assert cb.report.as_dict()["apps"]["17"] == expected
 
 
 # -- rendering --------------------------------------------------------------------------------------
@@ -262,12 +264,12 @@ def three_apps():
 def test_table_has_one_row_per_app_sorted_by_app_id_then_totals():
     assert three_apps().to_text().splitlines() == [
         "app    create  update  delete  unchanged  status",
-        "-----  ------  ------  ------  ---------  -------",
-        "17          0       0       0         12  ok",
+        "-----  ------  ------  ------  ---------  ---------",
+        "17          0       0       0         12  converged",
         "87100       1       1       0          0  changed",
-        "app-x       0       0       0          0  failed",
-        "-----  ------  ------  ------  ---------  -------",
-        "total       1       1       0         12  failed",
+        "app-x       0       0       0          0  error",
+        "-----  ------  ------  ------  ---------  ---------",
+        "total       1       1       0         12  error",
     ]
 
 
@@ -278,11 +280,13 @@ def test_json_shape_and_totals():
     assert data["apps"]["87100"] == {
         "host": "app87100",
         "status": "changed",
+        "failure": None,
         "changed": True,
         "plan": plan(create=[entry(id_=None)], update=[entry("event", filter_str="Buy", changes={"title": ["a", "b"]})]),
         "plan_digest": "d1",
     }
-    assert sorted(data["apps"]["app-x"]) == ["changed", "host", "plan", "plan_digest", "status"]
+    assert sorted(data["apps"]["app-x"]) == ["changed", "failure", "host", "plan", "plan_digest", "status"]
+    assert data["outcome"] == "error"
 
 
 def test_markdown_has_the_table_and_what_changes_per_app():
@@ -290,19 +294,19 @@ def test_markdown_has_the_table_and_what_changes_per_app():
     report.add("app87100", result(delete=[entry("click", title="Old | click `x`", id_=9)]))
     md = report.to_markdown()
     lines = md.splitlines()
-    assert lines[2:4] == ["| app | create | update | delete | unchanged | status |", "|---|---:|---:|---:|---:|---|"]
+    assert lines[2:6] == ["Outcome: **error**", "", "| app | create | update | delete | unchanged | status |", "|---|---:|---:|---:|---:|---|"]
     assert "| 87100 | 1 | 1 | 1 | 0 | changed |" in lines
-    assert "| **total** | **1** | **1** | **1** | **12** | **failed** |" in lines
+    assert "| **total** | **1** | **1** | **1** | **12** | **error** |" in lines
     assert "| create | `install/3373` | Install |  |" in lines
     assert "| update | `event/3373/Buy` | Install | `title` |" in lines
     assert "| delete | `click/3373` | Old \\| click \\`x\\` |  |" in lines
     assert "### App 17" not in md  # nothing changes there
-    assert "### App app-x (failed)" in lines and "The run failed before it planned any change; see the job's log." in lines
+    assert "### App app-x (error)" in lines and "The run failed before it planned any change; see the job's log." in lines
     assert "The run failed; see the job's log. What it had planned:" not in lines
 
     report.add("app87100", result(), failed=True)
     lines = report.to_markdown().splitlines()
-    assert lines[lines.index("### App 87100 (failed)") + 2] == "The run failed; see the job's log. What it had planned:"
+    assert lines[lines.index("### App 87100 (error)") + 2] == "The run failed; see the job's log. What it had planned:"
 
 
 def test_markdown_code_spans_survive_backticks_and_pipes():
@@ -329,7 +333,7 @@ def test_a_run_without_kochava_triggers_prints_nothing_but_still_writes_an_empty
     finish(cb)
     assert display.shown == []
     with open(path) as handle:
-        assert json.load(handle) == {"apps": {}, "totals": {"create": 0, "update": 0, "delete": 0, "unchanged": 0}}
+        assert json.load(handle) == {"outcome": "converged", "apps": {}, "totals": {"create": 0, "update": 0, "delete": 0, "unchanged": 0}}
 
 
 def test_a_path_that_cannot_be_written_warns_naming_it_and_the_next_path_is_still_written(tmp_path):
