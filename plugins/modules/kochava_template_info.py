@@ -70,6 +70,24 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+status:
+  description:
+    - The outcome of the task, for pipelines. V(converged) when the read succeeded (the module changes nothing), else V(error).
+    - The collection's action plugins return the failures whose RV(failure) is V(unavailable), V(denied) or V(answer) as
+      C(unreachable) (C(ansible-playbook) exits 4), the others as C(failed) (exit 2); see the guide's exit codes.
+  returned: always
+  type: str
+  choices: [converged, error]
+  sample: converged
+failure:
+  description:
+    - What kind of failure it was. V(input) (options refused before any call), V(unavailable) (the API unreachable, timeouts,
+      5xx or 429 past the retry budget), V(denied) (401 invalid key, 403 not authorized for the app), V(answer) (an answer that
+      could not be trusted), V(not_found) (404), V(rejected) (400 or another 4xx), V(dependency) (C(requests) or C(voluptuous)
+      missing).
+  returned: failure
+  type: str
+  sample: unavailable
 templates:
   description:
     - The matching templates as the API gives them, with ids as integers and C(context_meta[].input.required)

@@ -253,6 +253,27 @@ trigger:
       description: The trigger's settings. The API returns values as strings.
       type: dict
       returned: success
+status:
+  description:
+    - The outcome of the task, for pipelines to branch on (never on the message). V(converged) (nothing to change), V(changed)
+      (written, or in check mode would be written), V(drift) (O(expect_no_changes) found differences, nothing was written)
+      or V(error).
+    - The collection's action plugins return the failures whose RV(failure) is V(unavailable), V(denied) or V(answer) as
+      C(unreachable) (C(ansible-playbook) exits 4), the others as C(failed) (exit 2); see the guide's exit codes.
+  returned: always
+  type: str
+  choices: [converged, changed, drift, error]
+  sample: converged
+failure:
+  description:
+    - What kind of failure it was. V(input) (options refused before any write, most before any call), V(drift),
+      V(unavailable) (the API unreachable, timeouts, 5xx or 429 past the retry budget, a write
+      whose outcome stayed unknown), V(denied) (401 invalid key, 403 not authorized for the app), V(answer) (an answer that could
+      not be trusted, or a write not read back as sent), V(not_found) (404, or a trigger O(id) that does not exist), V(conflict) (a duplicate that could not be adopted),
+      V(rejected) (400 or another 4xx), V(dependency) (C(requests) or C(voluptuous) missing).
+  returned: failure
+  type: str
+  sample: drift
 diff:
   description: The trigger before and after the task (type, template_id, filter_str, title, active, context).
   returned: when diff mode is on

@@ -279,6 +279,27 @@ app_id:
   returned: always
   type: int
   sample: 87100
+status:
+  description:
+    - The outcome of the task, for pipelines to branch on (never on the message). V(converged) (nothing to change), V(changed)
+      (written, or in check mode would be written), V(drift) (O(expect_no_changes) found differences, nothing was written),
+      V(stale) (O(expected_plan) is no longer the plan, nothing was written) or V(error).
+    - The collection's action plugins return the failures whose RV(failure) is V(unavailable), V(denied) or V(answer) as
+      C(unreachable) (C(ansible-playbook) exits 4), the others as C(failed) (exit 2); see the guide's exit codes.
+  returned: always
+  type: str
+  choices: [converged, changed, drift, stale, error]
+  sample: converged
+failure:
+  description:
+    - What kind of failure it was. V(input) (options or items refused before any write, most before any call), V(drift),
+      V(stale), V(guard) (O(max_deletes)), V(unavailable) (the API unreachable, timeouts, 5xx or 429 past the retry budget, a write
+      whose outcome stayed unknown), V(denied) (401 invalid key, 403 not authorized for the app), V(answer) (an answer that could
+      not be trusted, or a write not read back as sent), V(not_found) (404), V(conflict) (a duplicate that could not be adopted),
+      V(rejected) (400 or another 4xx), V(dependency) (C(requests) or C(voluptuous) missing).
+  returned: failure
+  type: str
+  sample: drift
 plan_digest:
   description:
     - A short digest of the writes of RV(plan), C(<app_id>:<16 hex digits>). Two runs that would send the same writes give the

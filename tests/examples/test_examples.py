@@ -646,7 +646,9 @@ def test_every_playbook_is_tested():
 
 # -- CI snippets of the guide ---------------------------------------------------------------
 def ci_snippets():
-    """(file name, [(job, env, [ansible-playbook command])]) of every CI file the guide shows."""
+    """(file name, [(job, env, [ansible-playbook command])]) of every CI file the guide shows.
+
+    A step run only when the job fails (GitHub's ``if: failure()``) is in on_failure(), not here."""
     found = []
     for _line, code, shown in guide_blocks():
         if not (shown or "").startswith("ci:"):
@@ -663,13 +665,23 @@ def ci_snippets():
     return found
 
 
+def on_failure(name):
+    """The shell of the steps a CI file runs when its drift job failed (they read the report)."""
+    for _line, code, shown in guide_blocks():
+        if shown == "ci:" + name:
+            jobs = yaml.safe_load(code).get("jobs") or yaml.safe_load(code)
+            return [step["run"] for step in jobs["drift"].get("steps") or [] if isinstance(step, dict) and "failure()" in str(step.get("if", ""))]
+    return []
+
+
 def test_the_guide_shows_both_ci_files():
     assert [name for name, _jobs in ci_snippets()] == [".gitlab-ci.yml", ".github/workflows/kochava.yml"]
 
 
 @pytest.mark.parametrize("name, jobs", ci_snippets(), ids=[name for name, _jobs in ci_snippets()])
 def test_ci_snippets(name, jobs, emu, tmp_path):
-    """The drift job exits 0 on a converged fleet and non-zero on drift; the plan job writes its report."""
+    """The drift job exits 0 on a converged fleet and 2 on drift, its report saying so in one field;
+    the plan job writes its report; a step that runs when the drift job failed names the drifted app."""
     project = tmp_path / "project"
     shutil.copytree(os.path.join(ROOT, "playbooks", "multi_app"), str(project))
     os.chmod(str(project), 0o755)
@@ -685,11 +697,29 @@ def test_ci_snippets(name, jobs, emu, tmp_path):
         run = subprocess.run(cmds[0], shell=True, cwd=str(project), env=dict(base, **env), capture_output=True, text=True, timeout=300, check=False)
         assert run.returncode == 0, (job, run.stdout, run.stderr)
     assert writes(emu) == []
+    drift_env = commands["drift"][0]
+    assert drift_env.get("KOCHAVA_PLAN_REPORT") == "drift.json", drift_env
+    assert json.loads((project / "drift.json").read_text())["outcome"] == "converged"
     assert "| %d |" % APP in (project / "plan.md").read_text()
     install = by_key(emu, APP)[("install", CUSTOM, "")]
     with emu.state.lock:  # drift made outside Ansible
         emu.state.delete_trigger(install["id"])
     env, cmds = commands["drift"]
     run = subprocess.run(cmds[0], shell=True, cwd=str(project), env=dict(base, **env), capture_output=True, text=True, timeout=300, check=False)
-    assert run.returncode != 0 and "expect_no_changes: app %d differs from its declaration in 1 trigger" % APP in run.stdout
+    assert run.returncode == 2 and "expect_no_changes: app %d differs from its declaration in 1 trigger" % APP in run.stdout
+    report = json.loads((project / "drift.json").read_text())
+    assert report["outcome"] == "drift" and report["apps"][str(APP)]["status"] == "drift" and report["apps"][str(APP17)]["status"] == "converged"
     assert writes(emu) == []
+    # the steps run on failure, with a gh that records what it was asked
+    stub = tmp_path / "bin"
+    stub.mkdir()
+    (stub / "gh").write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$GH_ARGS"\n')
+    os.chmod(str(stub / "gh"), 0o755)
+    steps = on_failure(name)
+    assert len(steps) == (1 if name.startswith(".github") else 0), steps
+    for step in steps:
+        gh_args = tmp_path / "gh-args"
+        step_env = dict(base, **env, PATH=str(stub) + os.pathsep + base["PATH"], GH_ARGS=str(gh_args))
+        done = subprocess.run(["bash", "-e", "-c", step], cwd=str(project), env=step_env, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, (done.stdout, done.stderr)
+        assert gh_args.read_text().splitlines() == ["issue", "create", "--title", "Kochava postback drift", "--body", "Apps that differ from their declaration: %d" % APP]

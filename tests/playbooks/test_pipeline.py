@@ -126,7 +126,8 @@ def test_a_plan_changed_since_the_review_is_refused_with_what_differs(runner, em
         assert_clean_failure(result, "expected_plan: the plan of app %d is not the reviewed one" % APP, "nothing was written")
         assert writes(emu) == []
         assert result["plan"]["delete"][0]["id"] == stray["id"] and result["plan_digest"] != reviewed["plan_digest"]
-    assert "delete trigger id %d: in the plan now, not in the review" % stray["id"] in runner.run(SET, dict(wanted, expected_plan=reviewed["plan"]))["msg"]
+    named = 'delete trigger id %d (click/%d "Added by hand"): in the plan now, not in the review' % (stray["id"], TEMPLATE)
+    assert named in runner.run(SET, dict(wanted, expected_plan=reviewed["plan"]))["msg"]
     assert emu.trigger(stray["id"]) is not None and emu.trigger(stored["Purchase"]["id"])["title"] == "Purchase"
 
 
@@ -139,7 +140,8 @@ def test_a_trigger_recreated_by_hand_since_the_review_is_another_trigger(runner,
     emu.add_trigger(APP, type="event", template_id=TEMPLATE, filter_str="Purchase", title="Purchase", context=old["context"])
     emu.clear_log()
     result = runner.run(SET, dict(wanted, expected_plan=reviewed["plan"]))
-    assert_clean_failure(result, "update trigger id %d: in the review, not in the plan now" % old["id"])
+    assert_clean_failure(result, 'update trigger id %d (event/%d/Purchase "Purchase v2"): in the review, not in the plan now' % (old["id"], TEMPLATE))
+    assert result["status"] == "stale" and result["failure"] == "stale"
     assert writes(emu) == []
 
 

@@ -149,7 +149,7 @@ def table(stdout):
             break
         if not set(line) <= set("- "):
             cells = line.split()
-            rows[cells[0]] = [int(c) for c in cells[1:5]] + [cells[5]]
+            rows[cells[0]] = [int(c) for c in cells[1:5]] + [" ".join(cells[5:])]  # "error (guard)": status and failure kind
     return rows
 
 
@@ -176,6 +176,7 @@ def test_converging_run_then_drift_and_a_check_run(emu, tmp_path):
     report = project.report()
     assert counts(report) == {"17": [3, 0, 0, 0], "87100": [2, 0, 0, 0], "4242": [1, 0, 1, 0]}
     assert statuses(report) == {"17": "changed", "87100": "changed", "4242": "changed"}
+    assert report["outcome"] == "changed" and {e["failure"] for e in report["apps"].values()} == {None}
     assert report["totals"] == {"create": 6, "update": 0, "delete": 1, "unchanged": 0}
     for app in DECLARED:  # the created ids and keys are the emulator's triggers
         created = report["apps"][str(app)]["plan"]["create"]
@@ -204,7 +205,8 @@ def test_converging_run_then_drift_and_a_check_run(emu, tmp_path):
     assert writes(emu) == []
     report = project.report()
     assert counts(report) == {"17": [0, 0, 0, 3], "87100": [0, 1, 0, 1], "4242": [0, 0, 1, 1]}
-    assert statuses(report) == {"17": "ok", "87100": "changed", "4242": "changed"}
+    assert statuses(report) == {"17": "converged", "87100": "changed", "4242": "changed"}
+    assert report["outcome"] == "changed"
     assert report["totals"] == {"create": 0, "update": 1, "delete": 1, "unchanged": 5}
     update = report["apps"]["87100"]["plan"]["update"][0]
     assert (update["id"], update["applied"], list(update["changes"])) == (install["id"], False, ["context.cpi_custom_note"])
@@ -216,7 +218,7 @@ def test_converging_run_then_drift_and_a_check_run(emu, tmp_path):
 
     markdown = (tmp_path / "plan.md").read_text()
     lines = markdown.splitlines()
-    assert "| 17 | 0 | 0 | 0 | 3 | ok |" in lines
+    assert "| 17 | 0 | 0 | 0 | 3 | converged |" in lines
     assert "| **total** | **0** | **1** | **1** | **5** | **changed** |" in lines
     assert "| update | `install/%d` | Install | `context.cpi_custom_note` |" % TEMPLATE in lines
     assert "| delete | `event/%d/Refund` | Refund |  |" % TEMPLATE in lines
@@ -226,19 +228,20 @@ def test_converging_run_then_drift_and_a_check_run(emu, tmp_path):
         assert text.count(SECRET) == 0
 
 
-def test_a_max_deletes_failure_is_reported_failed_and_the_run_still_writes_the_report(emu, tmp_path):
+def test_a_max_deletes_failure_is_reported_as_an_error_and_the_run_still_writes_the_report(emu, tmp_path):
     project = Project(emu, tmp_path, max_deletes={NEW_APP: 1})
     for name in ("Old1", "Old2"):
         emu.add_trigger(NEW_APP, type="event", template_id=TEMPLATE, filter_str=name, title=name, context={"cpi_mostback_url": URL})
 
     proc = project.run(env={"KOCHAVA_PLAN_REPORT": "plan.json"})
     report = project.report()
-    assert statuses(report) == {"17": "changed", "87100": "changed", "4242": "failed"}
+    assert statuses(report) == {"17": "changed", "87100": "changed", "4242": "error"}
+    assert report["apps"]["4242"]["failure"] == "guard" and report["outcome"] == "error"
     assert project.results["app4242"]["failed"] is True
     assert not [w for w in writes(emu) if "/apps/%d/" % NEW_APP in w[1] or w[0] == "DELETE"]
     assert len(emu.triggers(NEW_APP)) == 2
     assert counts(report)["17"] == [3, 0, 0, 0] and counts(report)["87100"] == [2, 0, 0, 0]
-    assert table(proc.stdout)["4242"][4] == "failed" and table(proc.stdout)["total"][4] == "failed"
+    assert table(proc.stdout)["4242"][4] == "error (guard)" and table(proc.stdout)["total"][4] == "error"
 
 
 def test_limit_reports_only_the_apps_run_and_a_missing_directory_only_warns(emu, tmp_path):
