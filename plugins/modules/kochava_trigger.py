@@ -267,10 +267,10 @@ status:
 failure:
   description:
     - What kind of failure it was. V(input) (options refused before any write, most before any call), V(drift),
-      V(unavailable) (the API unreachable, timeouts, 5xx or 429 past the retry budget, a write
-      whose outcome stayed unknown), V(denied) (401 invalid key, 403 not authorized for the app), V(answer) (an answer that could
-      not be trusted, or a write not read back as sent), V(not_found) (404, or a trigger O(id) that does not exist), V(conflict) (a duplicate that could not be adopted),
-      V(rejected) (400 or another 4xx), V(dependency) (C(requests) or C(voluptuous) missing).
+      V(unavailable) (the API unreachable, timeouts, 5xx or 429 past the retry budget, a write whose outcome stayed unknown),
+      V(denied) (401 invalid key, 403 not authorized for the app), V(answer) (an answer that could not be trusted, or a write
+      not read back as sent), V(not_found) (404, or a trigger O(id) that does not exist), V(conflict) (a duplicate that could
+      not be adopted), V(rejected) (400 or another 4xx), V(dependency) (C(requests) or C(voluptuous) missing).
   returned: failure
   type: str
   sample: drift

@@ -722,4 +722,11 @@ def test_ci_snippets(name, jobs, emu, tmp_path):
         step_env = dict(base, **env, PATH=str(stub) + os.pathsep + base["PATH"], GH_ARGS=str(gh_args))
         done = subprocess.run(["bash", "-e", "-c", step], cwd=str(project), env=step_env, capture_output=True, text=True, timeout=60, check=False)
         assert done.returncode == 0, (done.stdout, done.stderr)
-        assert gh_args.read_text().splitlines() == ["issue", "create", "--title", "Kochava postback drift", "--body", "Apps that differ from their declaration: %d" % APP]
+        assert gh_args.read_text().splitlines() == [
+            "issue",
+            "create",
+            "--title",
+            "Kochava postback drift",
+            "--body",
+            "Apps that differ from their declaration: %d" % APP,
+        ]

@@ -144,7 +144,9 @@ def test_a_digest_only_review_still_works_and_says_to_publish_the_plan(emu, tmp_
     refused with the digest-only message and its hint when something did."""
     check = job(emu, tmp_path, "check", monkeypatch, check=True)
     digests = dict((name, plan["digest"]) for name, plan in artifacts(check).items())
-    emu.add_trigger(APP17, type="event", template_id=2209, filter_str="Purchase", title="Made by hand", context={"cpi_jumptap_mostback_url": COLLECTOR + "/17/mmdsp"})
+    emu.add_trigger(
+        APP17, type="event", template_id=2209, filter_str="Purchase", title="Made by hand", context={"cpi_jumptap_mostback_url": COLLECTOR + "/17/mmdsp"}
+    )
     emu.clear_log()
     apply = job(emu, tmp_path, "apply", monkeypatch, extravars=dict(digests, kochava_require_review=True))
     stdout = apply.stdout.read()

@@ -49,7 +49,10 @@ FAILURES = {
     "drift": "expect_no_changes: the app differs from its declaration (nothing was written)",
     "stale": "expected_plan: the plan is no longer the reviewed one (nothing was written)",
     "guard": "max_deletes: the run would delete more triggers than allowed (nothing was written)",
-    "unavailable": "the API could not be reached or did not answer in time: connection errors, timeouts, 5xx or 429 past the retry budget, a write whose outcome stayed unknown",
+    "unavailable": (
+        "the API could not be reached or did not answer in time: connection errors, timeouts, 5xx or 429 past the retry budget, "
+        "a write whose outcome stayed unknown"
+    ),
     "denied": "the API refused the key: 401 (invalid key) or 403 (not authorized for the app)",
     "answer": "the API answered something that could not be trusted (not the documented shape, or a write not read back as sent)",
     "not_found": "the API answered 404 for something the task addresses",

@@ -238,7 +238,8 @@ def test_a_reviewed_plan_tells_a_hidden_change_by_its_fingerprint():
     reviewed, now = plan("https://c.example/b"), plan("https://c.example/c")
     differences = Review(reviewed, 87100).differences(now, "87100:fedcba9876543210")
     assert differences == [
-        'update trigger id 7 (install/3373 "Install") context.cpi_mostback_url: reviewed "%s", now "%s"' % (masked("https://c.example/b"), masked("https://c.example/c"))
+        'update trigger id 7 (install/3373 "Install") context.cpi_mostback_url: reviewed "%s", now "%s"'
+        % (masked("https://c.example/b"), masked("https://c.example/c"))
     ]
 
 
