@@ -266,7 +266,7 @@ class PlanReport:
                 continue
             lines.extend(["", "### App %s (%s)" % (md_text(str(app)), md_text(status_text(entry))), ""])
             if not changing:
-                lines.append("The run failed before it planned any change; see the job's log.")
+                lines.append(EMPTY_LEADS.get(status, EMPTY_LEADS["error"]))
                 continue
             if status in FAILED_STATUSES:
                 lines.extend([FAILED_LEADS[status], ""])
@@ -278,6 +278,10 @@ class PlanReport:
         return "\n".join(lines) + "\n"
 
 
+EMPTY_LEADS = {
+    "stale": "The plan now writes nothing, unlike the reviewed one; nothing was written.",
+    "error": "The run failed before it planned any change; see the job's log.",
+}
 FAILED_LEADS = {
     "drift": "The app differs from its declaration; nothing was written. What differs:",
     "stale": "The plan is no longer the reviewed one; nothing was written. The plan now:",

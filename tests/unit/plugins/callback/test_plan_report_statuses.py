@@ -129,6 +129,13 @@ def test_markdown_gives_the_outcome_and_says_what_drifted_or_went_stale():
     assert "| create | `event/3373/Purchase` | Install |  |" in lines
 
 
+def test_markdown_of_a_stale_app_whose_plan_now_writes_nothing():
+    report = PlanReport()
+    report.add("h", outcome("stale", "stale", failed=True, unchanged=[entry()]))
+    lines = report.to_markdown().splitlines()
+    assert lines[lines.index("### App 87100 (stale)") + 2] == "The plan now writes nothing, unlike the reviewed one; nothing was written."
+
+
 def test_json_report_has_one_field_to_branch_on(tmp_path):
     path = str(tmp_path / "plan.json")
     cb, _display = callback([path])
