@@ -12,8 +12,8 @@ differences), ``stale`` (``expected_plan`` is no longer the plan) and
 
 ``failure`` (failed results only) is one of FAILURES. ``is_unreachable`` says
 which failures mean the app's state could not be read or written: the action
-plugins return those as ``unreachable`` (ansible-playbook exits 4), every other
-failure stays ``failed`` (exit 2). 401 and 403 are among them: a key the API
+plugins return those as ``unreachable`` (``as_unreachable``; ansible-playbook exits 4),
+every other failure stays ``failed`` (exit 2). 401 and 403 are among them: a key the API
 refuses reads nothing, so a drift gate has no answer about the app, exactly as
 in an outage; what differs (fix the key or its rights, not the network) is the
 kind, ``denied``.
@@ -125,3 +125,14 @@ def is_unreachable(result):
     if not isinstance(result, dict) or not result.get("failed"):
         return False
     return result.get("failure") in UNREACHABLE
+
+
+def as_unreachable(result):
+    """``result`` as an action plugin returns it: an unreachable failure (is_unreachable) gets
+    ``unreachable: True`` and loses ``failed`` (ansible-core counts a result that says both as failed,
+    exit 2); status, failure, msg and the plan stay. Any other result is returned as it is."""
+    if not is_unreachable(result):
+        return result
+    shown = dict(result, unreachable=True)
+    shown.pop("failed", None)
+    return shown

@@ -78,3 +78,14 @@ def test_success_status():
 )
 def test_is_unreachable(result, expected):
     assert outcome.is_unreachable(result) is expected
+
+
+def test_as_unreachable_drops_failed_and_keeps_what_the_result_says():
+    failed = {"failed": True, "msg": "GET /apps/17/postbacks answered 401", "status": "error", "failure": "denied", "plan": {"create": []}}
+    shown = outcome.as_unreachable(failed)
+    assert shown == {"unreachable": True, "msg": failed["msg"], "status": "error", "failure": "denied", "plan": {"create": []}}
+    assert failed["failed"] is True  # the given result is not changed
+    drift = {"failed": True, "msg": "expect_no_changes: ...", "status": "drift", "failure": "drift"}
+    assert outcome.as_unreachable(drift) is drift
+    converged = {"changed": False, "status": "converged"}
+    assert outcome.as_unreachable(converged) is converged
