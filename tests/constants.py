@@ -5,7 +5,8 @@
 
 Importable from every test directory as
 ``ansible_collections.kochava.publisher.tests.constants`` (``.build/collections``
-is on pytest's ``pythonpath`` and ``tests/conftest.py`` links the checkout there).
+is on pytest's ``pythonpath`` and ``make collection`` links the checkout there; under
+ansible-test the copy already sits in such a tree).
 The values are those of the test seed ``tests/playbooks/seed.json``: app 87100
 with the Custom Postback template 3373 and the mmDSP template 2209, a key for
 every app and a key for app 17 only. The shipped examples and the emulator's own

@@ -3,7 +3,7 @@
 Each state is run here four ways (change, change in check mode, no change, no
 change in check mode), as users run the module; this is the only place the
 module's four runs are tested (the engine's logic is in
-tests/unit/plugins/module_utils/test_engine.py). Assertions read the emulator's
+tests/engine/test_engine.py). Assertions read the emulator's
 state and request log, and state what the harsh profile stores: context values
 as strings, template defaults filled in.
 """

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ANSIBLE_DOC = os.path.join(os.path.dirname(sys.executable), "ansible-doc")
 MODULES = ["kochava_trigger", "kochava_triggers", "kochava_trigger_info", "kochava_template_info"]
 # "`x' (of module FQCN) [a word or two] of FQCN" (M(FQCN) shows as [FQCN] when the output is not a terminal)

@@ -3,7 +3,7 @@
 The four runs of each state (change, change in check mode, no change, no change
 in check mode) are tested once, as users run the module, in
 tests/playbooks/test_trigger.py; the engine's logic in
-tests/unit/plugins/module_utils/test_engine.py.
+tests/engine/test_engine.py.
 """
 
 from __future__ import annotations
