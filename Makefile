@@ -52,9 +52,13 @@ $(VENV)/.stamp: tests/requirements.txt tests/constraints.txt requirements.txt
 
 venv: $(VENV)/.stamp ## build .venv (ansible-core 2.19, pytest, the modules' requirements)
 
-# ansible finds the collection through ANSIBLE_COLLECTIONS_PATH; the link
-# makes the checkout itself the installed copy (no build step while developing).
-collection: $(COLL_LINK) ## link the checkout into .build/collections (ANSIBLE_COLLECTIONS_PATH)
+# ansible finds the collection through ANSIBLE_COLLECTIONS_PATH, and pytest
+# imports it as ansible_collections.kochava.publisher through .build/collections
+# (pyproject.toml's pythonpath); the link makes the checkout itself the
+# installed copy (no build step while developing). Only this target makes it:
+# run `make collection` once before running pytest by hand (tests/conftest.py
+# warns when the link is missing).
+collection: $(COLL_LINK) ## link the checkout into .build/collections (ANSIBLE_COLLECTIONS_PATH, pytest's import path)
 $(COLL_LINK):
 	mkdir -p $(dir $(COLL_LINK))
 	ln -sfn $(CURDIR) $(COLL_LINK)
@@ -63,7 +67,7 @@ demo: venv collection ## start the API emulator and run playbooks/demo.yml again
 	$(VBIN)/python -m kochava_emulator run --seed playbooks/files/emulator_seed.json -- \
 		$(VBIN)/ansible-playbook -i playbooks/inventory.ini playbooks/demo.yml
 
-test-py: venv collection ## pytest: unit, emulator, playbook, examples, independent-API, fuzz and bounded soak tests
+test-py: venv collection ## pytest: unit, engine, emulator, playbook, examples, independent-API, fuzz and bounded soak tests
 	$(STEP_FIRST) test-py $(VBIN)/python -m pytest
 
 bench: venv collection ## benchmarks, in-process and module path side by side: converged kochava_trigger vs uri, the 1,000-trigger scale case and its loops
@@ -94,11 +98,11 @@ test-steps: test-py tools-test ## the steps of `make test` without the table (py
 # `make test test-all` runs test's steps once: test-all then adds the matrix
 # only, and test leaves the exit status to test-all (--defer), which prints the
 # table of both and fails if any step of either failed.
-test: ## every test but the core matrix: pytest, lint, changelog, docs, sanity, EE, AWX, packaging; a table of step times
+test: ## every test but the core matrix: pytest, ansible-test sanity/units/integration, lint, changelog, docs, EE, AWX, packaging; a table of step times
 	+@$(PYTHON) tools/steps.py --label "make test" --steps "$(TEST_STEPS)" \
 		$(if $(filter test-all,$(MAKECMDGOALS)),--defer) -- $(SUBMAKE) test-steps
 
-test-all: $(filter test,$(MAKECMDGOALS)) ## make test plus the ansible-core 2.16/2.21 matrix (CI: make test test-all)
+test-all: $(filter test,$(MAKECMDGOALS)) ## make test plus the ansible-core 2.16/2.21 matrix: ansible-test and pytest (CI: make test test-all)
 	+@$(PYTHON) tools/steps.py --label "make test-all" --steps "$(TEST_STEPS) $(MATRIX_STEPS)" \
 		-- $(SUBMAKE) $(if $(filter test,$(MAKECMDGOALS)),,test-steps) matrix
 

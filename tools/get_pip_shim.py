@@ -3,7 +3,8 @@
 ansible-test bootstraps pip into the empty venvs it builds for sanity tests by
 running ``get-pip-<version>.py`` fetched from a host that is not reachable from
 CI.  It looks for a cached copy at ``~/.ansible/test/cache/get_pip_<ver>.py``
-first; ``tools/ansible-test.sh`` installs this file there.
+first; ``install_get_pip_shim()`` in ``noxfile.py`` copies this file there before
+every ansible-test session (tools/README.md).
 
 It runs the pip wheel bundled with the interpreter's ``ensurepip`` and lets
 that pip install the requested pip version (and anything else asked for) from
