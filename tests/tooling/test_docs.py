@@ -32,3 +32,12 @@ def test_module_page(module):
 def test_guide_page():
     """docs/docsite/rst/guide.rst, listed in docs/docsite/extra-docs.yml."""
     assert os.path.isfile(os.path.join(HTML, "collections", "kochava", "publisher", "docsite", "guide.html"))
+
+
+def test_architecture_page():
+    """docs/docsite/rst/architecture.rst (the contributors' page), listed in docs/docsite/extra-docs.yml."""
+    page = os.path.join(HTML, "collections", "kochava", "publisher", "docsite", "architecture.html")
+    assert os.path.isfile(page), page
+    with open(page, encoding="utf-8") as f:
+        html = f.read()
+    assert "Where each rule lives" in html and "_glue/module.py" in html
