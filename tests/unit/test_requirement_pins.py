@@ -19,9 +19,7 @@ import pytest
 
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([A-Za-z0-9_.+-]+)$")
-FILES = [
-    os.path.join(TESTS, folder, name) for folder in ("unit", "integration") for name in ("requirements.txt", "constraints.txt")
-]
+FILES = [os.path.join(TESTS, folder, name) for folder in ("unit", "integration") for name in ("requirements.txt", "constraints.txt")]
 
 
 def pins(path):
