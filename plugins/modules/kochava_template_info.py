@@ -136,31 +136,11 @@ templates:
       returned: always
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, KochavaModule
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import templates_named
+from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import run_module
 
 
 def main():
-    module = KochavaModule(
-        argument_spec=dict(
-            app_id=APP_ID,
-            template_id=dict(type="int"),
-            name=dict(type="str"),
-            pending=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-
-    def read(client):
-        templates = client.list_templates(params["app_id"], pending=params["pending"])
-        if params["template_id"] is not None:
-            templates = [t for t in templates if t.get("id") == params["template_id"]]
-        if params["name"] is not None:
-            templates = templates_named(templates, params["name"])
-        return {"changed": False, "templates": templates}
-
-    module.run(read)
+    run_module("kochava_template_info")
 
 
 if __name__ == "__main__":

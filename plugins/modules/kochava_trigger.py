@@ -289,23 +289,11 @@ diff:
       returned: when diff mode is on
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, TRIGGER_FIELDS, KochavaModule
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_single
+from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import run_module
 
 
 def main():
-    module = KochavaModule(
-        argument_spec=dict(
-            TRIGGER_FIELDS,
-            app_id=APP_ID,
-            id=dict(type="int"),
-            expect_no_changes=dict(type="bool", default=False),
-        ),
-        mutually_exclusive=[("template_id", "template")],
-        required_one_of=[("id", "type")],
-        supports_check_mode=True,
-    )
-    module.run(lambda client: run_single(client, module.params, check_mode=module.check_mode))
+    run_module("kochava_trigger")
 
 
 if __name__ == "__main__":

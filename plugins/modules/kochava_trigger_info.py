@@ -203,52 +203,11 @@ triggers:
       returned: always
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, TRIGGER_TYPE, KochavaModule
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import export_item, masked_trigger, sort_key
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import Hider
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.keys import matches_filters
-
-REVEAL_NEEDS_NO_LOG = (
-    "reveal_hidden=true returns the real hidden values in export: set no_log: true on this task, so that Ansible keeps "
-    "its result out of its output, logs and callbacks (the registered variable still holds the real values)"
-)
+from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import run_module
 
 
 def main():
-    module = KochavaModule(
-        argument_spec=dict(
-            app_id=APP_ID,
-            id=dict(type="int"),
-            type=TRIGGER_TYPE,
-            template_id=dict(type="int"),
-            filter_str=dict(type="str"),
-            active=dict(type="bool"),
-            reveal_hidden=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    if params["reveal_hidden"] and not module.no_log:
-        # A module cannot mark its result as secret (ansible-core drops _ansible_no_log from a module's return): the task does.
-        module.fail_json(msg=REVEAL_NEEDS_NO_LOG)
-    exported = Hider() if params["reveal_hidden"] else module.hidden
-
-    def read(client):
-        if params["id"] is not None:
-            found = client.get_trigger(params["app_id"], params["id"])
-            triggers = [found] if found is not None else []
-        else:
-            triggers = client.list_triggers(params["app_id"])
-        filters = dict(trigger_type=params["type"], template_id=params["template_id"], filter_str=params["filter_str"], active=params["active"])
-        triggers = [t for t in triggers if matches_filters(t, **filters)]
-        return {
-            "changed": False,
-            "triggers": [masked_trigger(t, module.hidden) for t in triggers],
-            "export": [export_item(t, exported) for t in sorted(triggers, key=sort_key)],
-            "hidden_revealed": bool(params["reveal_hidden"]),
-        }
-
-    module.run(read)
+    run_module("kochava_trigger_info")
 
 
 if __name__ == "__main__":

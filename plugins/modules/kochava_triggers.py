@@ -371,42 +371,11 @@ diff:
       sample: app 87100 (after)
 """
 
-from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import APP_ID, KochavaModule
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_set
-from ansible_collections.kochava.publisher.plugins.module_utils._plan.report import empty_plan
-from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import validate_items
-
-EMPTY_PURGE = (
-    "triggers %s, so purge=true would delete every trigger of app %d. Such a list most often comes from a variable "
-    "that is undefined or empty (a vars file that did not load, a misspelt name, a default([])); nothing was read or written. "
-    "To delete every trigger of the app on purpose, set allow_empty: true"
-)
+from ansible_collections.kochava.publisher.plugins.module_utils._glue.module import run_module
 
 
 def main():
-    module = KochavaModule(
-        argument_spec=dict(
-            app_id=APP_ID,
-            # The items' suboptions are documented above and checked by _triggers/items.py, not by ansible-core:
-            # once, in one pass, every bad item at once, each message naming triggers[N].
-            triggers=dict(type="list", elements="dict", required=True),
-            purge=dict(type="bool", default=False),
-            max_deletes=dict(type="int", default=5),
-            expect_no_changes=dict(type="bool", default=False),
-            expected_plan=dict(type="raw"),
-            return_triggers=dict(type="bool", default=False),
-            allow_empty=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-        failure_result={"plan": empty_plan()},
-        checked_here={"triggers": validate_items},
-    )
-    if module.params["max_deletes"] < -1:
-        module.fail_json(msg="max_deletes must be -1 (no limit) or zero or more, got %d" % module.params["max_deletes"])
-    params = module.params
-    if params["purge"] and not params["allow_empty"] and not any(item.get("state") != "absent" for item in params["triggers"]):
-        module.fail_json(msg=EMPTY_PURGE % ("is empty" if not params["triggers"] else "has only state=absent items", params["app_id"]))
-    module.run(lambda client: run_set(client, module.params, check_mode=module.check_mode, diff=module._diff))
+    run_module("kochava_triggers")
 
 
 if __name__ == "__main__":

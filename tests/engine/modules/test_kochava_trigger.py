@@ -8,6 +8,7 @@ tests/engine/test_engine.py.
 
 from __future__ import annotations
 
+from ansible_collections.kochava.publisher.plugins.module_utils._glue import module as _module
 from ansible_collections.kochava.publisher.plugins.modules import kochava_trigger
 from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
 
@@ -23,7 +24,7 @@ def test_failure_is_a_message_without_the_key(run_module, emu):
 
 def test_api_warnings_become_module_warnings(run_module, emu, monkeypatch):
     warned = []
-    monkeypatch.setattr(kochava_trigger.KochavaModule, "warn", lambda self, text: warned.append(text))
+    monkeypatch.setattr(_module.KochavaModule, "warn", lambda self, text: warned.append(text))
     emu.inject("GET", "/apps/%d/postbacks" % APP, status=200, json={"success": True, "data": [], "warnings": ["slow down"]})
     result = run_module(kochava_trigger, ARGS, check=True)
     assert warned == ["Kochava API: slow down"]

@@ -8,6 +8,7 @@ import pytest
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api.client import KochavaClient
 from ansible_collections.kochava.publisher.plugins.module_utils._glue import module as _module
+from ansible_collections.kochava.publisher.plugins.module_utils._glue import steps as _steps
 from ansible_collections.kochava.publisher.plugins.modules import kochava_trigger, kochava_trigger_info
 from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
 
@@ -51,8 +52,8 @@ def test_the_options_come_from_the_environment(run_module, emu, monkeypatch, var
 def warned(monkeypatch):
     """Module warnings; the client sleeps for nothing and draws 0.5 for every jitter."""
     texts = []
-    monkeypatch.setattr(kochava_trigger.KochavaModule, "warn", lambda self, text: texts.append(text))
-    monkeypatch.setattr(_module, "KochavaClient", functools.partial(KochavaClient, sleep=lambda s: None, random=lambda: 0.5))
+    monkeypatch.setattr(_module.KochavaModule, "warn", lambda self, text: texts.append(text))
+    monkeypatch.setattr(_steps.TaskSteps, "client_factory", staticmethod(functools.partial(KochavaClient, sleep=lambda s: None, random=lambda: 0.5)))
     return texts
 
 

@@ -14,7 +14,7 @@ __metaclass__ = type
 import pytest
 import yaml
 
-from ansible_collections.kochava.publisher.plugins.module_utils._glue import module as glue
+from ansible_collections.kochava.publisher.plugins.module_utils._glue import spec as glue
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.fields import FIELDS, argument_spec
 from ansible_collections.kochava.publisher.plugins.module_utils._triggers.items import validate_items
 from ansible_collections.kochava.publisher.plugins.modules import kochava_trigger, kochava_triggers
@@ -70,7 +70,7 @@ def test_an_item_needs_its_type_a_single_task_may_give_an_id_instead():
 def test_kochava_trigger_takes_the_fields_as_its_argument_spec():
     assert glue.TRIGGER_FIELDS == argument_spec()
     assert glue.TRIGGER_FIELDS["state"] == {"type": "str", "choices": ["present", "absent"], "default": "present"}
-    assert glue.TRIGGER_TYPE == {"type": "str", "choices": ["install", "event", "click"]}
+    assert glue.SPECS["kochava_trigger_info"].argument_spec["type"] == {"type": "str", "choices": ["install", "event", "click"]}
 
 
 def test_the_argument_spec_is_a_copy():
