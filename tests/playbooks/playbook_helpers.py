@@ -14,6 +14,7 @@ import sys
 import yaml
 
 # The shared test values live in tests/constants.py (test files import them from there).
+from ansible_collections.kochava.publisher.plugins.module_utils._plan.outcome import UNREACHABLE
 from ansible_collections.kochava.publisher.tests.constants import APP, KEY, TEMPLATE, URL
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,7 +37,8 @@ class Runner:
         out.mkdir(exist_ok=True)
         for old in out.iterdir():
             old.unlink()
-        task = {"name": "task under test", module: args, "register": "result", "ignore_errors": True}
+        # ignore_unreachable: a failure the action plugin returns as unreachable (the API down, a refused key) is registered too
+        task = {"name": "task under test", module: args, "register": "result", "ignore_errors": True, "ignore_unreachable": True}
         task.update(extra_task or {})
         play = [
             {
@@ -89,6 +91,15 @@ class Runner:
         return results["host0"] if hosts == 1 else results
 
 
+# A -vvv line of each path: the module path's "Using module file", the in-process path's own (plugins/plugin_utils/action.py).
+VVV_LINES = ("Using module file", "running in process on the controller")
+
+
+def at_vvv(output):
+    """True when ``output`` is really of -vvv or more, on either path."""
+    return any(line in output for line in VVV_LINES)
+
+
 def writes(emu):
     return [(e["method"], e["path"]) for e in emu.log if e["method"] in ("POST", "PATCH", "DELETE")]
 
@@ -98,8 +109,9 @@ def calls(emu):
 
 
 def assert_clean_failure(result, *fragments):
-    """Failed with a message (never a traceback) that says what is wrong."""
-    assert result.get("failed") is True, result
+    """Failed with a message (never a traceback) that says what is wrong: ``unreachable`` (never also
+    ``failed``) when the app's state could not be read or written (_plan/outcome.py), else ``failed``."""
+    assert_failed(result)
     assert "msg" in result and result["msg"], result
     for bad in ("module_stderr", "module_stdout"):
         assert not result.get(bad), "raw module output leaked: %r" % result
@@ -108,6 +120,14 @@ def assert_clean_failure(result, *fragments):
         assert "Traceback (most recent call last)" not in text and 'File "' not in text, result
     for fragment in fragments:
         assert fragment in result["msg"], (fragment, result["msg"])
+
+
+def assert_failed(result):
+    """The task failed: ``unreachable`` for the failure kinds that mean the app could not be read or written, ``failed`` for the rest."""
+    if result.get("failure") in UNREACHABLE:
+        assert result.get("unreachable") is True and not result.get("failed"), result  # ansible-core adds failed: false
+    else:
+        assert result.get("failed") is True and "unreachable" not in result, result
 
 
 def install(**extra):

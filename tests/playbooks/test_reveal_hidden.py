@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 import yaml
-from playbook_helpers import ACTION_PLUGINS, ANSIBLE_PLAYBOOK, ROOT, assert_clean_failure, writes
+from playbook_helpers import ACTION_PLUGINS, ANSIBLE_PLAYBOOK, ROOT, assert_clean_failure, at_vvv, writes
 
 from ansible_collections.kochava.publisher.tests.constants import APP, MMDSP_TEMPLATE, TEMPLATE, URL
 
@@ -109,7 +109,7 @@ def play(emu, tmp_path, tasks, env=None, callbacks=False):
     cmd = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(path), "-vvvv", "--diff"]
     proc = subprocess.run(cmd, env=environ, cwd=str(tmp_path), capture_output=True, text=True, timeout=300, check=False)
     output = proc.stdout + proc.stderr
-    assert "Using module file" in proc.stdout, output[-3000:]  # really -vvvv
+    assert at_vvv(proc.stdout), output[-3000:]  # really -vvvv
     with open(dump) as f:
         return json.load(f), output
 

@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from playbook_helpers import assert_clean_failure, calls, writes
+from playbook_helpers import assert_clean_failure, at_vvv, calls, writes
 
 from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
 
@@ -131,7 +131,7 @@ def test_a_hidden_token_in_a_title_shows_the_fingerprint_of_the_diff_in_the_drif
     # the title in the plan and the diff is masked too, with the same fingerprint
     assert [re.findall(FINGERPRINTED, title) for title in result["plan"]["update"][0]["changes"]["title"]] == [in_message, in_message]
     assert_not_anywhere(runner, result, TOKEN)  # at -vvv, the echoed task arguments (the item's title) included
-    assert "Using module file" in runner.last.stdout
+    assert at_vvv(runner.last.stdout)
     assert writes(emu) == []
 
 
