@@ -57,6 +57,9 @@ options:
       - The module checks every item before any API call, with the conversions Ansible makes for typed options (V(yes)/V(no) for
         booleans, numeric strings for O(triggers[].template_id)). It reports every bad item in one message, each problem naming
         the item and the field (for example C(triggers[2].active must be a boolean)), and never quotes a context value.
+      - A whole number written as a float or a decimal string (V(3373.0), V(1e3)) is an integer in an item on every ansible-core,
+        as ansible-core 2.18 and later read a typed option; ansible-core 2.16 and 2.17 refuse it for the options they convert
+        themselves, such as O(app_id) and the options of M(kochava.publisher.kochava_trigger).
     type: list
     elements: dict
     required: true

@@ -3,7 +3,7 @@
 
 Against tests/hostile's hostile proxy in front of the emulator, it runs
 kochava_trigger_info once per case and prints the module process's peak
-resident memory (os.wait4) and wall time, with the outcome:
+resident memory (its own VmHWM) and wall time, with the outcome:
 
 - the gzip bomb (about 500 kB on the wire, 512 MB inflated) and a 20 MB body:
   peak memory, against the 16 MiB default of max_answer_bytes;
@@ -55,7 +55,7 @@ def main(argv=None):
     options = parser.parse_args(argv)
     wrong = []
     attempts = options.max_retries + 1
-    print("module process per case: peak RSS (os.wait4 ru_maxrss) and wall time; timeout %g s, max_retries %d" % (options.timeout, options.max_retries))
+    print("module process per case: peak RSS (its own VmHWM) and wall time; timeout %g s, max_retries %d" % (options.timeout, options.max_retries))
     with Emulator(seed=SEED) as emu, HostileProxy(emu.url) as proxy:
         for name in options.cases.split(","):
             mode, what, expected = CASES[name]

@@ -16,7 +16,11 @@ each, with what the task direction adds:
   floats 0.0 and 1.0 (ansible-core's ``BOOLEANS_TRUE`` / ``BOOLEANS_FALSE``).
 - an integer: an int (never a bool); a string of decimal digits with an
   optional sign (blanks around ignored). A task also gives a whole float and a
-  decimal string such as "7.0" or "1e3" (ansible-core's ``check_type_int``).
+  decimal string such as "7.0" or "1e3" (ansible-core's ``check_type_int``
+  since 2.18). One rule on every ansible-core: 2.16 and 2.17 refuse those two
+  for the options they convert themselves (kochava_trigger's, the app_id of
+  kochava_triggers), while the items of kochava_triggers, converted here,
+  take them.
 - a string (a task only): a str, or a number made a str, as ansible-core converts a
   number given to a str option (anything else is refused, not made a str).
 - a dict (a task only): a dict, or a string holding one: JSON, a Python

@@ -89,11 +89,60 @@ def test_never_integers(source, value):
     assert str(info.value) == 'expected an integer or a numeric string, got %s' % type_name(value, source)
 
 
-@pytest.mark.parametrize('value', ['17', ' 42 ', '-3', '+8', '3373.0', '1e3', 3373.0, 5])
-def test_the_task_integers_are_ansible_cores(value):
+# ansible-core 2.18.0 (ansible/ansible#83864) made check_type_int read a whole float and a decimal string ("3373.0",
+# "1e3") as an int; 2.16 and 2.17 (2.17.14 too) take an int, or a str int() reads, and refuse the rest with TypeError. Our TASK rule
+# is the newer one on every core, so kochava_triggers' items take template_id "3373.0" on 2.16, where ansible-core
+# refuses it for kochava_trigger's template_id. On such a core the test asserts that difference and no other.
+DECIMAL_INTS_SINCE = (2, 18)
+
+
+def core_version():
+    from ansible.module_utils.ansible_release import __version__
+
+    return tuple(int(part) for part in __version__.split('.')[:2])
+
+
+def int_reads(value):
+    """What check_type_int took before ansible-core 2.18: an int, or a str that int() reads."""
+    if isinstance(value, int):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        int(value)
+    except ValueError:
+        return False
+    return True
+
+
+def assert_core_reads_int_as_we_do(value, ours):
+    """check_type_int of the installed ansible-core gives ``ours``; before 2.18, it refuses what only the newer rule reads."""
     from ansible.module_utils.common.validation import check_type_int
 
-    assert to_int(value, TASK) == check_type_int(value)
+    if core_version() >= DECIMAL_INTS_SINCE or int_reads(value):
+        assert check_type_int(value) == ours
+    else:
+        with pytest.raises(TypeError):
+            check_type_int(value)
+
+
+def test_the_rule_before_2_18_is_int_of_a_string():
+    assert [int_reads(value) for value in ('17', ' -3 ', '1_000', 5, '3373.0', '1e3', 3373.0, None)] == [True] * 4 + [False] * 4
+
+
+@pytest.mark.parametrize('value', ['17', ' 42 ', '-3', '+8', '3373.0', '1e3', 3373.0, ' 7.00 ', 5])
+def test_the_task_integers_are_ansible_cores(value):
+    assert_core_reads_int_as_we_do(value, to_int(value, TASK))
+
+
+@pytest.mark.parametrize('value', ['7.5', 7.5, '', None, '²', 'nan', '0x10', 'abc'])
+def test_what_a_task_never_gives_as_an_integer_ansible_core_refuses_too(value):
+    from ansible.module_utils.common.validation import check_type_int
+
+    with pytest.raises(ValueError):
+        to_int(value, TASK)
+    with pytest.raises(TypeError):
+        check_type_int(value)
 
 
 # --------------------------------------------------------------------------
