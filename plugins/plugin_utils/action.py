@@ -73,10 +73,12 @@ class KochavaAction(ActionBase):
 
     def why_not_in_process(self, task_vars):
         """None when the task can run in this worker, else why not (said at -vvv)."""
+        value = task_vars.get(OPT_OUT, True)
         try:
-            wanted = boolean(task_vars.get(OPT_OUT, True), strict=True)
-        except TypeError:
-            return "%s is %r, not a boolean" % (OPT_OUT, task_vars.get(OPT_OUT))
+            value = self._templar.template(value)  # task_vars hold a variable as written, templates unresolved
+            wanted = boolean(value, strict=True)
+        except Exception:  # pylint: disable=broad-except  # a bad value never fails the task: the module path runs
+            return "%s is %r, not a boolean" % (OPT_OUT, plain(value))
         if not wanted:
             return "%s is false" % OPT_OUT
         transport = getattr(self._connection, "transport", None)
