@@ -9,7 +9,7 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # Connection options shared by every module (declared once in
-    # plugins/module_utils/_glue/module.py as CONNECTION_ARGUMENT_SPEC).
+    # plugins/module_utils/_glue/spec.py as CONNECTION_ARGUMENT_SPEC).
     DOCUMENTATION = r"""
 options:
   api_key:

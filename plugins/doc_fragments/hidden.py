@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # hidden_context_keys and hidden_url_params, declared once in plugins/module_utils/_glue/module.py (HIDDEN_ARGUMENT_SPEC).
+    # hidden_context_keys and hidden_url_params, declared once in plugins/module_utils/_glue/spec.py (HIDDEN_ARGUMENT_SPEC).
     DOCUMENTATION = r"""
 options:
   hidden_context_keys:

@@ -129,9 +129,7 @@ class KochavaAction(ActionBase):
         except Exception as exc:  # pylint: disable=broad-except
             # An error of ours: a clear message, the traceback only at -vvv (as a module's would be), nothing unmasked.
             no_log_values.update(steps.no_log_values())
-            result = steps.failure(
-                "an unexpected error inside kochava.publisher (%s): %s" % (type(exc).__name__, exc), **failure_fields("internal")
-            )
+            result = steps.failure("an unexpected error inside kochava.publisher (%s): %s" % (type(exc).__name__, exc), **failure_fields("internal"))
             result["exception"] = steps.masked(traceback.format_exc())
         if steps.warned:
             result["warnings"] = list(steps.warned)
@@ -164,7 +162,7 @@ def plain(value):
     if value is None or value is True or value is False:
         return value
     if isinstance(value, str):
-        return str.__str__(value) if type(value) is not str else value
+        return str.__str__(value)  # an exact str, also of a subclass
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, int):

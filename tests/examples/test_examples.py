@@ -416,7 +416,8 @@ def check_guide_export(emu, reg, example, tmp_path):
     assert {f: clone[("event", MMDSP, "Purchase")][f] for f in fields} == {f: source[f] for f in fields}  # the clone equals the source
     assert clone[("install", OPENX, "")]["id"] == 54636  # left alone
     output = (tmp_path / "output.txt").read_text()
-    assert re.search("Using module file|running in process on the controller", output) and re.search(r"token=\*{8}~[0-9a-f]{4}", output)  # -vvvv, the clone's diff masked
+    assert re.search("Using module file|running in process on the controller", output)  # -vvvv, either path
+    assert re.search(r"token=\*{8}~[0-9a-f]{4}", output)  # the clone's diff masked
     assert [output.count(token) for token in EXPORT_TOKENS] == [0, 0], "a revealed token was printed"
 
 

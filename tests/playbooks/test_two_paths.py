@@ -84,7 +84,12 @@ SCENARIOS = {
         dict(extra_task={"module_defaults": {"group/kochava.publisher.kochava": {"app_id": APP, "pending": True}}}),
         None,
     ),
-    "environment keyword": (TEMPLATES, {"app_id": APP}, dict(key=None, extra_task={"environment": {"KOCHAVA_API_KEY": "{{ lookup('env', 'KEY_FOR_TASK') }}"}}), None),
+    "environment keyword": (
+        TEMPLATES,
+        {"app_id": APP},
+        dict(key=None, extra_task={"environment": {"KOCHAVA_API_KEY": "{{ lookup('env', 'KEY_FOR_TASK') }}"}}),
+        None,
+    ),
 }
 
 
@@ -154,6 +159,6 @@ def test_the_corpus_covers_success_failure_and_unreachable(runner, emu):
     """The comparison is worth something only if the corpus has each kind of result."""
     kinds = set()
     for scenario in ("converged", "bad choice", "API down"):
-        result, _ = run(runner, emu, scenario, in_process=True)
+        result = run(runner, emu, scenario, in_process=True)[0]
         kinds.add("unreachable" if result.get("unreachable") else "failed" if result.get("failed") else "ok")
     assert kinds == {"ok", "failed", "unreachable"}

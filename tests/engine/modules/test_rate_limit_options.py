@@ -7,8 +7,7 @@ import functools
 import pytest
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api.client import KochavaClient
-from ansible_collections.kochava.publisher.plugins.module_utils._glue import module as _module
-from ansible_collections.kochava.publisher.plugins.module_utils._glue import steps as _steps
+from ansible_collections.kochava.publisher.plugins.module_utils._glue import module as _module, steps as _steps
 from ansible_collections.kochava.publisher.plugins.modules import kochava_trigger, kochava_trigger_info
 from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
 
