@@ -133,6 +133,8 @@ class KochavaAction(ActionBase):
             result["exception"] = steps.masked(traceback.format_exc())
         if steps.warned:
             result["warnings"] = list(steps.warned)
+        if not inject_invocation(task_vars):
+            result.pop("invocation", None)
         return remove_values(result, no_log_values) if no_log_values else result
 
     def _validation_message(self, errors):
@@ -153,6 +155,15 @@ class KochavaAction(ActionBase):
     def _finish(self, result):
         """The result as both paths return it: unreachable when the app's state could not be read or written."""
         return as_unreachable(result)
+
+
+def inject_invocation(task_vars):
+    """Whether a result keeps ``invocation``, as AnsibleModule decides it: ansible-core 2.21 added
+    INJECT_INVOCATION (default false: the module drops it); before, a module's result always kept it."""
+    try:
+        return bool(C.config.get_config_value("INJECT_INVOCATION", variables=task_vars))
+    except Exception:  # pylint: disable=broad-except  # no such setting before 2.21
+        return True
 
 
 def plain(value):
