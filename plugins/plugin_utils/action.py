@@ -10,7 +10,7 @@ steps (module_utils/_glue/steps.py) in the worker process, with no module
 process to start. Otherwise, or when ``kochava_in_process`` is false, it runs
 the module as any task would (``_execute_module``) and says why at -vvv.
 
-Both paths end in ``_finish``: a failure whose app state could not be read or
+Both paths end in ``as_unreachable``: a failure whose app state could not be read or
 written is returned as ``unreachable`` (ansible-playbook exits 4; _plan/outcome.py).
 The twin of this file on the module path is module_utils/_glue/module.py.
 """
@@ -67,7 +67,7 @@ class KochavaAction(ActionBase):
         else:
             display.vvv("%s: running in process on the controller" % self._task.action, host=self._play_context.remote_addr)
             result.update(self._run_in_process(task_vars))
-        return self._finish(result)
+        return as_unreachable(result)  # both paths: an app that could not be read or written is unreachable
 
     # -- which path ------------------------------------------------------------
 
@@ -121,16 +121,14 @@ class KochavaAction(ActionBase):
                 if checked.errors.errors:
                     raise TaskFailed(self._validation_message(checked.errors), **failure_fields("input"))
                 steps.prepare(params)
-                no_log_values.update(steps.no_log_values())
                 result = steps.execute()
         except TaskFailed as exc:
-            no_log_values.update(steps.no_log_values())
             result = steps.failure(exc.msg, **exc.result)
         except Exception as exc:  # pylint: disable=broad-except
             # An error of ours: a clear message, the traceback only at -vvv (as a module's would be), nothing unmasked.
-            no_log_values.update(steps.no_log_values())
             result = steps.failure("an unexpected error inside kochava.publisher (%s): %s" % (type(exc).__name__, exc), **failure_fields("internal"))
             result["exception"] = steps.masked(traceback.format_exc())
+        no_log_values.update(steps.no_log_values())
         if steps.warned:
             result["warnings"] = list(steps.warned)
         if not inject_invocation(task_vars):
@@ -149,12 +147,6 @@ class KochavaAction(ActionBase):
         environment = {}
         self._compute_environment_string(environment)
         return environment
-
-    # -- both paths ----------------------------------------------------------------
-
-    def _finish(self, result):
-        """The result as both paths return it: unreachable when the app's state could not be read or written."""
-        return as_unreachable(result)
 
 
 def inject_invocation(task_vars):

@@ -44,24 +44,19 @@ class KochavaModule(AnsibleModule):
 
     def _load_params(self):
         super()._load_params()
-        self.steps.hold_back(self.params)
+        self.steps.params = self.steps.hold_back(self.params)  # the very dict AnsibleModule then validates in place
 
     def _masked_module_args(self):
-        self.steps.params = getattr(self, "params", None) or {}
         return self.steps.masked_args()
 
     def _log_invocation(self):
         # AnsibleModule logs the arguments to the target's journal/syslog: with hidden values masked.
-        self.no_log_values.update(self._steps_no_log_values())
+        self.no_log_values.update(self.steps.no_log_values())
         params, self.params = self.params, self._masked_module_args()
         try:
             super()._log_invocation()
         finally:
             self.params = params
-
-    def _steps_no_log_values(self):
-        self.steps.params = getattr(self, "params", None) or {}
-        return self.steps.no_log_values()
 
     def _warn_all(self):
         for warning in self.steps.warned:
@@ -69,13 +64,12 @@ class KochavaModule(AnsibleModule):
         del self.steps.warned[:]
 
     def exit_json(self, **kwargs):
-        self.no_log_values.update(self._steps_no_log_values())
+        self.no_log_values.update(self.steps.no_log_values())
         self._warn_all()
         super().exit_json(**kwargs)
 
     def fail_json(self, msg, **kwargs):
-        self.no_log_values.update(self._steps_no_log_values())
-        self.steps.params = getattr(self, "params", None) or {}
+        self.no_log_values.update(self.steps.no_log_values())
         result = self.steps.failure(msg, **kwargs)
         self._warn_all()
         result.pop("failed")
