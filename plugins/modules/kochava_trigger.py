@@ -53,6 +53,7 @@ options:
     description:
       - A drift gate. The module computes what it would do, writes nothing (with or without check mode), and fails when the trigger
         would be created, updated or deleted; the message names the trigger (its key and title) and, for an update, the changing fields.
+      - In diff mode the failed result carries RV(diff) too, with RV(diff.after) as the task would have made the trigger.
       - A converged trigger gives C(ok) (C(changed=false)), so C(ansible-playbook) exits non-zero exactly on drift.
     type: bool
     default: false

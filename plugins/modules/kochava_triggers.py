@@ -129,6 +129,8 @@ options:
       - A drift gate. The module computes its plan, writes nothing (with or without check mode), and fails when anything would be
         created, updated or deleted. The message names every trigger that differs (its key and title, and for an update the
         changing fields), and the result carries the full RV(plan).
+      - In diff mode the failed result carries RV(diff) too (the app now, and as the declaration would make it), as for the other
+        refusals before any write (O(expected_plan), O(max_deletes)).
       - A converged app gives C(ok) (C(changed=false)), so C(ansible-playbook) exits non-zero exactly when an app has drifted.
     type: bool
     default: false
@@ -351,6 +353,8 @@ diff:
       each line led by the trigger's key, for example C(event/3373/Purchase  context.max_delivery_attempts: \"2\").
       So C(--diff) shows a created or deleted trigger as a block of its own, and a change as the lines of the changing fields."
     - Context values are shown as the API holds them (strings), hidden values masked.
+    - A refusal before any write (O(expect_no_changes), O(expected_plan), O(max_deletes)) returns it too, with RV(diff.after)
+      as the run would have made the app.
   returned: when diff mode is on
   type: dict
   contains:

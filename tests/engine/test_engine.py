@@ -190,8 +190,11 @@ def test_set_updates_then_creates_then_deletes_and_verifies_with_one_listing(emu
 def test_set_guard_and_bad_items_write_nothing(emu):
     for name in ("a", "b", "c"):
         emu.add_trigger(APP, type="event", template_id=TEMPLATE, title=name, filter_str=name, context={"cpi_mostback_url": URL})
-    with pytest.raises(TriggerError, match=r"would delete 3 triggers, more than max_deletes=2.*filter_str 'a'"):
+    with pytest.raises(TriggerError, match=r"would delete 3 triggers, more than max_deletes=2.*filter_str 'a'") as refused:
         run_set(emu, [], purge=True, max_deletes=2)
+    # the refusal carries the diff of what it refused (the result's diff in diff mode): the three, then none
+    assert [refused.value.diff["before"].count("event/3373/%s " % name) > 0 for name in "abc"] == [True] * 3
+    assert refused.value.diff["after"] == ""
     with pytest.raises(TriggerError, match=r"triggers\[0\] and triggers\[2\] have the same key event/3373/x"):
         run_set(emu, [event("x"), event("y"), event("x")])
     with pytest.raises(TriggerError, match=r"triggers\[1\] \(event/3373/y\): context.deferred_for must be one of"):

@@ -74,6 +74,9 @@ def test_drift_gate_passes_a_converged_app_and_fails_a_drifted_one_without_writi
     assert [e["title"] for e in result["plan"]["update"]] == ["Purchase"] and [e["id"] for e in result["plan"]["delete"]] == [stray["id"]]
     assert result["app_id"] == APP and result["plan_digest"] == result["plan"]["digest"]
     assert emu.trigger(stored["Purchase"]["id"])["title"] == "Edited by hand" and emu.trigger(stray["id"]) is not None
+    # in --diff, the refusal shows what it refused to write: the app now, and as the declaration would make it
+    assert "Edited by hand" in result["diff"]["before"] and "Edited by hand" not in result["diff"]["after"]
+    assert "Stray" in result["diff"]["before"] and "Stray" not in result["diff"]["after"]
     no_token(runner, result)
 
 
@@ -85,9 +88,14 @@ def test_drift_gate_of_one_trigger(runner, emu):
     emu.clear_log()
     result = runner.run(SINGLE, item)
     assert_clean_failure(result, "update id %d event/%d/Purchase 'Edited by hand': title" % (stored["Purchase"]["id"], TEMPLATE))
+    assert "diff" not in result  # not in diff mode: no diff
+    shown = runner.run(SINGLE, item, diff=True)
+    assert shown["msg"] == result["msg"]
+    assert shown["diff"]["before"]["title"] == "Edited by hand" and shown["diff"]["after"]["title"] == "Purchase"
     assert writes(emu) == []
     assert emu.trigger(stored["Purchase"]["id"])["title"] == "Edited by hand"
     no_token(runner, result)
+    no_token(runner, shown)
 
 
 # -- reviewed plans -------------------------------------------------------------------------

@@ -164,6 +164,8 @@ class TaskSteps:
             result["plan"] = plan_report(exc.actions, self.hidden)
             if getattr(exc, "digest", None):
                 result["plan"]["digest"] = result["plan_digest"] = exc.digest
+        if self.diff and getattr(exc, "diff", None) is not None:  # a refusal before any write: what it refused, in --diff
+            result["diff"] = exc.diff
         result["changed"] = bool(getattr(exc, "changed", False))
         result.update(failure_fields(failure_of(exc)))
         return TaskFailed(str(exc), **result)

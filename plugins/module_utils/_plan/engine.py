@@ -90,7 +90,11 @@ def run_set(client, params, check_mode=False, diff=True):
     digest = plan_digest(app_id, actions, params.get("api_key"))
     before = list(reader.triggers())
     learn_hidden(hidden, [item.get("context") for item in items], before)  # before the reviewed plan is compared
-    check_plan(planner, actions, params, review, digest, hidden)
+    try:
+        check_plan(planner, actions, params, review, digest, hidden)
+    except TriggerError as exc:  # a refusal (drift, stale plan, max_deletes) shows in --diff what it refused to write
+        exc.diff = set_diff(before, final_triggers(before, actions), hidden, app_id) if diff else None
+        raise
     notes = run_plan(planner, actions, writes_nothing(params, check_mode), digest)
     learn_hidden(hidden, [], [a["after"] for a in actions if a["after"]])  # what the verifying read found
     wanted = params.get("return_triggers", False)
@@ -130,7 +134,11 @@ def run_single(client, params, check_mode=False):
     actions = planner.plan([item], current=current)
     planned = actions[0]
     learn_hidden(hidden, [item.get("context")], [planned["before"]] if planned["before"] else [])
-    drift_gate(params, actions, trigger=planned["before"])
+    try:
+        drift_gate(params, actions, trigger=planned["before"])
+    except TriggerError as exc:  # the drift gate's refusal shows in --diff what differs
+        exc.diff = single_diff(planned, hidden)
+        raise
     notes = run_plan(planner, actions, writes_nothing(params, check_mode))
     changed = planned["action"] != "unchanged" if check_mode else planned["applied"]
     learn_hidden(hidden, [], [planned["after"]] if planned["after"] else [])
@@ -138,8 +146,13 @@ def run_single(client, params, check_mode=False):
         "notes": notes,
         "changed": changed,
         "trigger": masked_trigger(planned["after"], hidden) or {},
-        "diff": {"before": diff_view(planned["before"], hidden), "after": diff_view(planned["after"], hidden)},
+        "diff": single_diff(planned, hidden),
     }
+
+
+def single_diff(planned, hidden):
+    """kochava_trigger's --diff: the trigger before and after (in check mode or refused: as it would be)."""
+    return {"before": diff_view(planned["before"], hidden), "after": diff_view(planned["after"], hidden)}
 
 
 def learn_hidden(hidden, contexts, triggers):
