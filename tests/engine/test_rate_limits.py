@@ -22,11 +22,11 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.errors impo
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.engine import run_single
 from ansible_collections.kochava.publisher.tests.constants import APP, TEMPLATE, URL
 
-KEY = 'SECRET-KEY-rate-limits'
-BASE = 'https://api.kochava.com'
-LIST = BASE + '/apps/17/postbacks'
-OK = {'success': True, 'data': [], 'errors': [], 'warnings': [], 'messages': [], 'nextToken': None, 'previousToken': None, 'meta': None}
-SLOW_DOWN = {'Retry-After': '1'}
+KEY = "SECRET-KEY-rate-limits"
+BASE = "https://api.kochava.com"
+LIST = BASE + "/apps/17/postbacks"
+OK = {"success": True, "data": [], "errors": [], "warnings": [], "messages": [], "nextToken": None, "previousToken": None, "meta": None}
+SLOW_DOWN = {"Retry-After": "1"}
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def rsps():
 
 
 def make_client(sleeps, **kwargs):
-    kwargs.setdefault('random', lambda: 0.5)
+    kwargs.setdefault("random", lambda: 0.5)
     return KochavaClient(KEY, sleep=sleeps.append, **kwargs)
 
 
@@ -53,7 +53,7 @@ def test_429s_do_not_consume_max_retries(rsps):
     assert sleeps == [1.5, 2.0, 2.0, 0.5, 1.5]
     assert client.retry.rate_limited == 4
     assert client.retry.summary() == (
-        'GET /apps/17/postbacks: 4 waits of 7 s in all after HTTP 429, retried once after HTTP 503; rate limited 4 times, waited 7 s in all'
+        "GET /apps/17/postbacks: 4 waits of 7 s in all after HTTP 429, retried once after HTTP 503; rate limited 4 times, waited 7 s in all"
     )
 
 
@@ -64,7 +64,7 @@ def test_5xx_still_bounded_by_max_retries_between_429s(rsps):
         rsps.get(LIST, status=status, headers=SLOW_DOWN if status == 429 else {})
     with pytest.raises(KochavaServerError) as info:
         client.list_triggers(17)
-    assert str(info.value) == 'GET /apps/17/postbacks failed after 3 attempts: HTTP 503 Service Unavailable'
+    assert str(info.value) == "GET /apps/17/postbacks failed after 3 attempts: HTTP 503 Service Unavailable"
 
 
 def test_a_long_rate_limit_is_waited_out_within_the_budget(rsps):
@@ -80,25 +80,25 @@ def test_a_long_rate_limit_is_waited_out_within_the_budget(rsps):
 def test_get_budget_spent_message(rsps):
     sleeps = []
     client = make_client(sleeps, rate_limit_wait=2, random=lambda: 0.0)
-    rsps.get(LIST, status=429, headers={'Retry-After': '1'})
+    rsps.get(LIST, status=429, headers={"Retry-After": "1"})
     with pytest.raises(KochavaRateLimitError) as info:
         client.list_triggers(17)
     assert sleeps == [1.0, 1.0]
     assert str(info.value) == (
-        'GET /apps/17/postbacks failed: HTTP 429 Too Many Requests: still rate limited after 3 HTTP 429 answers in this task '
-        '(the last with Retry-After 1 s); waited 2 s in all, and the next wait (1 s) would pass the rate_limit_wait budget of 2 s '
-        '(raise rate_limit_wait, or set max_requests_per_second to pace the forks of this controller)'
+        "GET /apps/17/postbacks failed: HTTP 429 Too Many Requests: still rate limited after 3 HTTP 429 answers in this task "
+        "(the last with Retry-After 1 s); waited 2 s in all, and the next wait (1 s) would pass the rate_limit_wait budget of 2 s "
+        "(raise rate_limit_wait, or set max_requests_per_second to pace the forks of this controller)"
     )
     assert KEY not in str(info.value)
 
 
 @pytest.mark.parametrize(
-    'options, message',
+    "options, message",
     [
-        ({'rate_limit_wait': -1}, 'rate_limit_wait must be a number of seconds from 0 to 86400 (0 fails at the first HTTP 429), got -1'),
+        ({"rate_limit_wait": -1}, "rate_limit_wait must be a number of seconds from 0 to 86400 (0 fails at the first HTTP 429), got -1"),
         (
-            {'max_requests_per_second': float('nan')},
-            'max_requests_per_second must be 0 (no pacing) or a number of requests per second of at least 0.01, got nan',
+            {"max_requests_per_second": float("nan")},
+            "max_requests_per_second must be 0 (no pacing) or a number of requests per second of at least 0.01, got nan",
         ),
     ],
 )
@@ -108,10 +108,10 @@ def test_client_refuses_bad_rate_options(options, message):
     assert str(info.value) == message
 
 
-@pytest.mark.skipif(_pacing.fcntl is None, reason='no fcntl on this platform')
+@pytest.mark.skipif(_pacing.fcntl is None, reason="no fcntl on this platform")
 def test_client_paces_every_request_through_the_shared_file(rsps, tmp_path, monkeypatch):
-    monkeypatch.setattr(tempfile, 'tempdir', str(tmp_path))
-    monkeypatch.setattr(_client, 'make_pacer', functools.partial(_pacing.make_pacer, clock=lambda: 1000.0))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(_client, "make_pacer", functools.partial(_pacing.make_pacer, clock=lambda: 1000.0))
     sleeps = []
     client = make_client(sleeps, max_requests_per_second=4)
     rsps.get(LIST, json=OK)
@@ -124,13 +124,13 @@ def test_client_paces_every_request_through_the_shared_file(rsps, tmp_path, monk
 
 
 def test_client_without_fcntl_does_not_pace_and_says_so(rsps, monkeypatch):
-    monkeypatch.setattr(_pacing, 'fcntl', None)
+    monkeypatch.setattr(_pacing, "fcntl", None)
     sleeps = []
     client = make_client(sleeps, max_requests_per_second=4)
     rsps.get(LIST, json=OK)
     client.list_triggers(17)
     assert sleeps == []
-    assert client.warnings == ['max_requests_per_second is ignored on this platform (no fcntl file locks): requests are not paced']
+    assert client.warnings == ["max_requests_per_second is ignored on this platform (no fcntl file locks): requests are not paced"]
 
 
 # ---------------------------------------------------------------- the engine: a refused POST is no lost answer

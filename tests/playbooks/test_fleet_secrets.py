@@ -162,8 +162,8 @@ def test_a_hidden_change_shows_two_different_masks_and_no_secret(runner, emu, op
     else:
         assert re.fullmatch(re.escape(URL + "/install?token=") + MASKED, old) and re.fullmatch(re.escape(URL + "/install?token=") + MASKED, new)
     # the --diff output shows the change as a - and a + line, each with its own mask
-    assert ("-install/%d  context.cpi_mostback_url: \"%s\"" % (TEMPLATE, old)) in runner.last.stdout
-    assert ("+install/%d  context.cpi_mostback_url: \"%s\"" % (TEMPLATE, new)) in runner.last.stdout
+    assert ('-install/%d  context.cpi_mostback_url: "%s"' % (TEMPLATE, old)) in runner.last.stdout
+    assert ('+install/%d  context.cpi_mostback_url: "%s"' % (TEMPLATE, new)) in runner.last.stdout
 
     applied = runner.run(SET, args, diff=True, verbosity=4, extra_task=extra_task)
     assert_no_token(runner, applied)

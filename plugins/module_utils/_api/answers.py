@@ -32,17 +32,17 @@ def decode(response):
     """``(body, problem)``: body is the decoded JSON, or None for an empty body; problem "not JSON" (or why not) or None.
 
     Never raises: a body nested deeper than Python recurses, or too big to hold decoded, is a problem like any other."""
-    content = response.content or b''
+    content = response.content or b""
     if not content.strip():
         return None, None
     try:
         return _json.loads(content), None
     except (ValueError, UnicodeDecodeError):
-        return None, 'not JSON'
+        return None, "not JSON"
     except RecursionError:
-        return None, 'not JSON that can be read (nested too deeply)'
+        return None, "not JSON that can be read (nested too deeply)"
     except MemoryError:
-        return None, 'not JSON that fits in memory'
+        return None, "not JSON that fits in memory"
 
 
 class AnswerReader(object):
@@ -58,7 +58,7 @@ class AnswerReader(object):
 
     def collect(self, body):
         """Note the ``warnings`` of an answer body (any shape)."""
-        texts = body.get('warnings') if isinstance(body, dict) else None
+        texts = body.get("warnings") if isinstance(body, dict) else None
         for text in texts if isinstance(texts, list) else ():
             if isinstance(text, str):
                 text = self.redact(text)
@@ -69,11 +69,11 @@ class AnswerReader(object):
     def server_said(self, texts):
         """`` (server said: ...)`` for a message, or '' when the server said nothing."""
         if not texts:
-            return ''
-        text = self.redact('; '.join(texts))
+            return ""
+        text = self.redact("; ".join(texts))
         if len(text) > MAX_SERVER_TEXT:
-            text = text[:MAX_SERVER_TEXT] + '...'
-        return ' (server said: %s)' % text
+            text = text[:MAX_SERVER_TEXT] + "..."
+        return " (server said: %s)" % text
 
     def error_texts(self, body):
         """``(errors, messages)`` of an error answer, whatever its shape; notes its warnings."""
@@ -81,55 +81,55 @@ class AnswerReader(object):
             return [], []
         self.collect(body)
         errors = []
-        raw = body.get('errors')
+        raw = body.get("errors")
         if isinstance(raw, str):
             raw = [raw]
         for item in raw if isinstance(raw, list) else ():
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 errors.append(str(item))
             elif isinstance(item, dict):
-                text = item.get('message') or item.get('error')
+                text = item.get("message") or item.get("error")
                 if isinstance(text, str):
                     errors.append(text)
         if not errors:
-            errors = [body[key] for key in ('message', 'error') if isinstance(body.get(key), str) and body[key]]
-        messages = body.get('messages')
+            errors = [body[key] for key in ("message", "error") if isinstance(body.get(key), str) and body[key]]
+        messages = body.get("messages")
         messages = [text for text in messages if isinstance(text, str)] if isinstance(messages, list) else []
         return [self.redact(text) for text in errors], messages
 
     def success(self, method, path, response, shape=None):
         """The validated envelope of a 2xx answer, or None for an empty body (not allowed for GET)."""
         status = response.status_code
-        answered = '%s %s answered HTTP %d' % (method, path, status)
+        answered = "%s %s answered HTTP %d" % (method, path, status)
         body, problem = decode(response)
         if problem:
-            raise KochavaResponseError('%s with a body that is %s' % (answered, problem), method, path, status)
+            raise KochavaResponseError("%s with a body that is %s" % (answered, problem), method, path, status)
         if body is None:
-            if method == 'GET':
-                raise KochavaResponseError('%s with an empty body' % answered, method, path, status)
+            if method == "GET":
+                raise KochavaResponseError("%s with an empty body" % answered, method, path, status)
             return None
         try:
             envelope = validate_envelope(body, shape)
         except SchemaError as exc:
             problems = exc.problems
         except RecursionError:
-            problems = ['values nested too deeply to check']
+            problems = ["values nested too deeply to check"]
         except MemoryError:
-            problems = ['too big to check in memory']
+            problems = ["too big to check in memory"]
         else:
             problems = None
         if problems:
             self.collect(body)
-            listed = '; '.join(problems[:5]) + ('; ...' if len(problems) > 5 else '')
-            raise KochavaResponseError('%s with an unexpected body: %s' % (answered, listed), method, path, status)
+            listed = "; ".join(problems[:5]) + ("; ..." if len(problems) > 5 else "")
+            raise KochavaResponseError("%s with an unexpected body: %s" % (answered, listed), method, path, status)
         self.collect(envelope)
-        if not envelope['success']:
-            errors = [self.redact(text) for text in envelope.get('errors') or []]
-            others = envelope.get('messages') or []
+        if not envelope["success"]:
+            errors = [self.redact(text) for text in envelope.get("errors") or []]
+            others = envelope.get("messages") or []
             if is_duplicate_text(errors + others):
                 said = self.server_said(errors or others)
-                raise KochavaDuplicateError('%s with success=false: %s%s' % (answered, DUPLICATE_EXPLANATION, said), method, path, status, errors)
-            refused = KochavaResponseError('%s with success=false%s' % (answered, self.server_said(errors)), method, path, status, errors)
+                raise KochavaDuplicateError("%s with success=false: %s%s" % (answered, DUPLICATE_EXPLANATION, said), method, path, status, errors)
+            refused = KochavaResponseError("%s with success=false%s" % (answered, self.server_said(errors)), method, path, status, errors)
             refused.refused = True  # the API said the call failed: for a write, not an unknown outcome
             raise refused
         return envelope
@@ -150,22 +150,22 @@ def read_all_pages(get_page, sent_path):
     seen = set()
     while True:
         envelope = get_page(params)
-        if envelope['data'] is None:
-            raise KochavaResponseError('GET %s answered data: null where the API document gives a list' % sent_path, 'GET', sent_path, 200)
-        items.extend(envelope['data'])
-        token = envelope.get('nextToken')
+        if envelope["data"] is None:
+            raise KochavaResponseError("GET %s answered data: null where the API document gives a list" % sent_path, "GET", sent_path, 200)
+        items.extend(envelope["data"])
+        token = envelope.get("nextToken")
         if not token:
             return items
         if len(seen) + 1 >= MAX_PAGES:
             raise KochavaResponseError(
-                'GET %s answered more than %d pages; stopping (a pagination that never ends?)' % (sent_path, MAX_PAGES), 'GET', sent_path, 200
+                "GET %s answered more than %d pages; stopping (a pagination that never ends?)" % (sent_path, MAX_PAGES), "GET", sent_path, 200
             )
         if token in seen:
             raise KochavaResponseError(
-                'GET %s answered HTTP 200 with a nextToken it already gave (pagination loop) after %d pages' % (sent_path, len(seen) + 1),
-                'GET',
+                "GET %s answered HTTP 200 with a nextToken it already gave (pagination loop) after %d pages" % (sent_path, len(seen) + 1),
+                "GET",
                 sent_path,
                 200,
             )
         seen.add(token)
-        params = {'pageToken': token}
+        params = {"pageToken": token}

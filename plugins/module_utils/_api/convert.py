@@ -41,33 +41,33 @@ import ast
 import decimal
 import json
 
-ANSWER = 'answer'
-TASK = 'task'
+ANSWER = "answer"
+TASK = "task"
 
-_TRUE = frozenset(('true', '1', 'yes', 'on'))
-_FALSE = frozenset(('false', '0', 'no', 'off'))
-_BOOLEAN_WORDS = {ANSWER: (_TRUE, _FALSE), TASK: (_TRUE | frozenset(('y', 't')), _FALSE | frozenset(('n', 'f')))}
+_TRUE = frozenset(("true", "1", "yes", "on"))
+_FALSE = frozenset(("false", "0", "no", "off"))
+_BOOLEAN_WORDS = {ANSWER: (_TRUE, _FALSE), TASK: (_TRUE | frozenset(("y", "t")), _FALSE | frozenset(("n", "f")))}
 _BOOLEAN_NUMBERS = {ANSWER: int, TASK: (int, float)}  # types of the numbers 0 and 1 taken as booleans
 # how each direction names a type: JSON has numbers and objects, a task integers and dicts
-_TYPE_WORDS = {ANSWER: dict(int='a number', dict='an object'), TASK: dict(int='an integer', dict='a dict')}
+_TYPE_WORDS = {ANSWER: dict(int="a number", dict="an object"), TASK: dict(int="an integer", dict="a dict")}
 
 
 def type_name(value, source=ANSWER):
     """How a message names the type of ``value`` (never the value: it may be a secret)."""
     if value is None:
-        return 'null'
+        return "null"
     if isinstance(value, bool):
-        return 'a boolean'
+        return "a boolean"
     if isinstance(value, str):
-        return 'a string' if value.strip() else 'an empty string'
+        return "a string" if value.strip() else "an empty string"
     if isinstance(value, int):
-        return _TYPE_WORDS[source]['int']
+        return _TYPE_WORDS[source]["int"]
     if isinstance(value, float):
-        return 'a number'
+        return "a number"
     if isinstance(value, dict):
-        return _TYPE_WORDS[source]['dict']
+        return _TYPE_WORDS[source]["dict"]
     if isinstance(value, (list, tuple)):
-        return 'a list'
+        return "a list"
     return type(value).__name__
 
 
@@ -84,7 +84,7 @@ def to_bool(value, source=ANSWER):
             return True
         if text in false:
             return False
-    raise ValueError('expected a boolean (true/false), got %s' % type_name(value, source))
+    raise ValueError("expected a boolean (true/false), got %s" % type_name(value, source))
 
 
 def to_int(value, source=ANSWER):
@@ -93,7 +93,7 @@ def to_int(value, source=ANSWER):
         return value
     if isinstance(value, str):
         text = value.strip()
-        if text[1:].isdecimal() if text[:1] in ('+', '-') else text.isdecimal():
+        if text[1:].isdecimal() if text[:1] in ("+", "-") else text.isdecimal():
             return int(text)
     if source == TASK and isinstance(value, (str, float)):
         try:
@@ -102,7 +102,7 @@ def to_int(value, source=ANSWER):
                 return int(number)
         except (decimal.DecimalException, ValueError, OverflowError):
             pass
-    raise ValueError('expected an integer or a numeric string, got %s' % type_name(value, source))
+    raise ValueError("expected an integer or a numeric string, got %s" % type_name(value, source))
 
 
 def to_str(value):
@@ -111,14 +111,14 @@ def to_str(value):
         return value
     if isinstance(value, (int, float)):
         return str(value)
-    raise ValueError('expected a string, got %s' % type_name(value, TASK))
+    raise ValueError("expected a string, got %s" % type_name(value, TASK))
 
 
 def to_dict(value):
     """A task's dict: a dict (copied), or a string holding one (JSON, a Python literal, ``k1=v1, k2=v2``); else ``ValueError``."""
     if isinstance(value, dict):
         return dict(value)
-    if isinstance(value, str) and value.startswith('{'):
+    if isinstance(value, str) and value.startswith("{"):
         for parse in (json.loads, ast.literal_eval):
             try:
                 parsed = parse(value)
@@ -126,11 +126,11 @@ def to_dict(value):
                 continue
             if isinstance(parsed, dict):
                 return parsed
-    elif isinstance(value, str) and '=' in value:
+    elif isinstance(value, str) and "=" in value:
         fields = key_value_fields(value.strip())
-        if all('=' in field for field in fields):
-            return dict(field.split('=', 1) for field in fields)
-    raise ValueError('expected a dict, got %s' % type_name(value, TASK))
+        if all("=" in field for field in fields):
+            return dict(field.split("=", 1) for field in fields)
+    raise ValueError("expected a dict, got %s" % type_name(value, TASK))
 
 
 def key_value_fields(text):
@@ -140,16 +140,16 @@ def key_value_fields(text):
         if escaped:
             field.append(char)
             escaped = False
-        elif char == '\\':
+        elif char == "\\":
             escaped = True
-        elif quote is None and char in '\'"':
+        elif quote is None and char in "'\"":
             quote = char
         elif char == quote:
             quote = None
-        elif quote is None and char in ', ':
-            fields.append(''.join(field))
+        elif quote is None and char in ", ":
+            fields.append("".join(field))
             field = []
         else:
             field.append(char)
-    fields.append(''.join(field))
+    fields.append("".join(field))
     return [field for field in fields if field]

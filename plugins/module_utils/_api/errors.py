@@ -90,19 +90,19 @@ class KochavaUncertainWriteError(_CallError):
 
 # status -> (class, explanation)
 STATUS_ERRORS = {
-    400: (KochavaBadRequestError, 'the request was rejected as malformed'),
-    401: (KochavaAuthError, 'the API key is invalid (check api_key / KOCHAVA_API_KEY)'),
-    403: (KochavaForbiddenError, 'the API key is not authorized for this app'),
-    404: (KochavaNotFoundError, 'not found'),
-    409: (KochavaDuplicateError, 'a trigger with the same template, type and filter already exists'),
-    429: (KochavaRateLimitError, 'rate limited'),
+    400: (KochavaBadRequestError, "the request was rejected as malformed"),
+    401: (KochavaAuthError, "the API key is invalid (check api_key / KOCHAVA_API_KEY)"),
+    403: (KochavaForbiddenError, "the API key is not authorized for this app"),
+    404: (KochavaNotFoundError, "not found"),
+    409: (KochavaDuplicateError, "a trigger with the same template, type and filter already exists"),
+    429: (KochavaRateLimitError, "rate limited"),
 }
 DUPLICATE_EXPLANATION = STATUS_ERRORS[409][1]
 
 
 def is_duplicate_text(texts):
     """True when any of ``texts`` mentions "duplicate" (case-insensitive)."""
-    return any('duplicate' in text.lower() for text in texts if isinstance(text, str))
+    return any("duplicate" in text.lower() for text in texts if isinstance(text, str))
 
 
 def error_for_status(status, texts=()):
@@ -112,5 +112,5 @@ def error_for_status(status, texts=()):
     if status in STATUS_ERRORS:
         return STATUS_ERRORS[status]
     if status >= 500:
-        return KochavaServerError, ''
-    return KochavaHTTPError, ''
+        return KochavaServerError, ""
+    return KochavaHTTPError, ""

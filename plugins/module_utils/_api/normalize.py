@@ -33,20 +33,20 @@ def _is_text(value):
 
 # field -> check of a value ``trigger_schema`` (_api/schemas.py) takes as it is
 _PLAIN_TRIGGER = (
-    ('app_id', _is_int),
-    ('template_id', _is_int),
-    ('type', lambda value: isinstance(value, str)),
-    ('title', _is_text),
-    ('filter_str', _is_text),
-    ('active', lambda value: isinstance(value, bool)),
-    ('context', lambda value: isinstance(value, dict)),
+    ("app_id", _is_int),
+    ("template_id", _is_int),
+    ("type", lambda value: isinstance(value, str)),
+    ("title", _is_text),
+    ("filter_str", _is_text),
+    ("active", lambda value: isinstance(value, bool)),
+    ("context", lambda value: isinstance(value, dict)),
 )
 
 
 def is_plain_trigger(obj):
     """Whether ``obj`` is a trigger object whose every field already has the type ``trigger_schema``
     gives it, so its check would return an equal copy: the fast path of a long, well-formed listing."""
-    if not isinstance(obj, dict) or not _is_int(obj.get('id')):
+    if not isinstance(obj, dict) or not _is_int(obj.get("id")):
         return False
     return all(check(obj[field]) for field, check in _PLAIN_TRIGGER if field in obj)
 
@@ -60,20 +60,20 @@ def normalize_trigger(obj):
     values are kept as returned, ``type`` is lower-case. Other keys are kept.
     """
     result = dict(obj)
-    for key in ('id', 'app_id', 'template_id'):
+    for key in ("id", "app_id", "template_id"):
         if result.get(key) is not None:
             result[key] = _int_if_numeric(result[key])
-    filter_str = result.get('filter_str')
-    result['filter_str'] = '' if filter_str is None else str(filter_str)
-    if 'active' in result and result['active'] is not None:
+    filter_str = result.get("filter_str")
+    result["filter_str"] = "" if filter_str is None else str(filter_str)
+    if "active" in result and result["active"] is not None:
         try:
-            result['active'] = to_bool(result['active'])
+            result["active"] = to_bool(result["active"])
         except ValueError:
             pass
-    context = result.get('context')
-    result['context'] = dict(context) if isinstance(context, dict) else {}
-    if isinstance(result.get('type'), str):
-        result['type'] = result['type'].strip().lower()
+    context = result.get("context")
+    result["context"] = dict(context) if isinstance(context, dict) else {}
+    if isinstance(result.get("type"), str):
+        result["type"] = result["type"].strip().lower()
     return result
 
 
@@ -85,19 +85,19 @@ def normalize_template(obj):
     (missing or null -> False). Other keys are kept.
     """
     result = dict(obj)
-    for key in ('id', 'network_id'):
+    for key in ("id", "network_id"):
         if result.get(key) is not None:
             result[key] = _int_if_numeric(result[key])
     items = []
-    for item in result.get('context_meta') or []:
+    for item in result.get("context_meta") or []:
         if isinstance(item, dict):
             item = dict(item)
-            if isinstance(item.get('input'), dict):
-                item['input'] = field = dict(item['input'])
+            if isinstance(item.get("input"), dict):
+                item["input"] = field = dict(item["input"])
                 try:
-                    field['required'] = False if field.get('required') is None else to_bool(field['required'])
+                    field["required"] = False if field.get("required") is None else to_bool(field["required"])
                 except ValueError:
                     pass
         items.append(item)
-    result['context_meta'] = items
+    result["context_meta"] = items
     return result

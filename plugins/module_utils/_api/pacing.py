@@ -50,16 +50,16 @@ MIN_REQUESTS_PER_SECOND = 0.01  # one request per 100 s; 0 turns pacing off
 STALE_SLACK = 1.0  # seconds beyond one interval a stored slot may be ahead before it is stale
 LOCK_WAIT = 5.0  # seconds to wait for the lock (held for microseconds by a healthy fork)
 LOCK_POLL = 0.02
-FILE_PREFIX = 'kochava-publisher-pace-'
+FILE_PREFIX = "kochava-publisher-pace-"
 
 
 def rate_options_problem(rate_limit_wait, max_requests_per_second):
     """What is wrong with the two rate-limit options, or None."""
     if not _finite(rate_limit_wait) or not 0 <= rate_limit_wait <= MAX_RATE_LIMIT_WAIT:
-        return 'rate_limit_wait must be a number of seconds from 0 to %d (0 fails at the first HTTP 429), got %s' % (MAX_RATE_LIMIT_WAIT, rate_limit_wait)
+        return "rate_limit_wait must be a number of seconds from 0 to %d (0 fails at the first HTTP 429), got %s" % (MAX_RATE_LIMIT_WAIT, rate_limit_wait)
     rate = max_requests_per_second
     if not _finite(rate) or (rate != 0 and rate < MIN_REQUESTS_PER_SECOND):
-        return 'max_requests_per_second must be 0 (no pacing) or a number of requests per second of at least %g, got %s' % (MIN_REQUESTS_PER_SECOND, rate)
+        return "max_requests_per_second must be 0 (no pacing) or a number of requests per second of at least %g, got %s" % (MIN_REQUESTS_PER_SECOND, rate)
     return None
 
 
@@ -69,7 +69,7 @@ def _finite(value):
 
 def pace_file(api_key, api_url, directory=None):
     """The lock file shared by every run with this key and URL: named by HMAC-SHA256(key, URL), which reveals neither."""
-    digest = hmac.new(str(api_key).encode('utf-8'), str(api_url).encode('utf-8'), hashlib.sha256).hexdigest()
+    digest = hmac.new(str(api_key).encode("utf-8"), str(api_url).encode("utf-8"), hashlib.sha256).hexdigest()
     return os.path.join(directory or tempfile.gettempdir(), FILE_PREFIX + digest)
 
 
@@ -83,7 +83,7 @@ def make_pacer(max_requests_per_second, api_key, api_url, note, sleep=time.sleep
     if not max_requests_per_second:
         return None
     if fcntl is None:
-        note('max_requests_per_second is ignored on this platform (no fcntl file locks): requests are not paced')
+        note("max_requests_per_second is ignored on this platform (no fcntl file locks): requests are not paced")
         return None
     return Pacer(max_requests_per_second, pace_file(api_key, api_url, directory), note, sleep=sleep, clock=clock)
 
@@ -113,7 +113,7 @@ class Pacer(object):
             except (OSError, Unusable) as exc:  # a file of another user, a symbolic link, a read-only temp dir, a held lock...
                 self._off = True
                 why = str(exc) if isinstance(exc, Unusable) else _os_error(exc)
-                self._note('max_requests_per_second: requests of this task are not paced: cannot use %s (%s)' % (self.path, why))
+                self._note("max_requests_per_second: requests of this task are not paced: cannot use %s (%s)" % (self.path, why))
                 break
             if delay is None:
                 break
@@ -149,21 +149,21 @@ class Pacer(object):
                 if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                     raise
             self._sleep(LOCK_POLL)
-        raise Unusable('its lock was held by another process for more than %g s' % LOCK_WAIT)
+        raise Unusable("its lock was held by another process for more than %g s" % LOCK_WAIT)
 
 
 def _open_private(path):
     """Open (or create, 0600) the pacing file: never through a symbolic link, only a regular file of this user, 0600."""
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0) | getattr(os, 'O_CLOEXEC', 0)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     if os.path.islink(path):  # O_NOFOLLOW refuses it too; this says so clearly
-        raise Unusable('it is a symbolic link')
+        raise Unusable("it is a symbolic link")
     fd = os.open(path, flags, 0o600)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise Unusable('it is not a regular file')
-        if hasattr(os, 'geteuid') and info.st_uid != os.geteuid():
-            raise Unusable('it belongs to another user')
+            raise Unusable("it is not a regular file")
+        if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+            raise Unusable("it belongs to another user")
         if info.st_mode & 0o077:
             os.fchmod(fd, 0o600)  # made looser by hand or by another tool: private again
     except BaseException:
@@ -174,14 +174,14 @@ def _open_private(path):
 
 def _os_error(exc):
     if exc.errno == errno.ELOOP:
-        return 'it is a symbolic link'
+        return "it is a symbolic link"
     return type(exc).__name__
 
 
 def _write_slot(fd, value):
     os.lseek(fd, 0, os.SEEK_SET)
     os.ftruncate(fd, 0)
-    os.write(fd, ('%.6f\n' % value).encode('ascii'))
+    os.write(fd, ("%.6f\n" % value).encode("ascii"))
 
 
 def _read_slot(fd):
@@ -189,7 +189,7 @@ def _read_slot(fd):
     os.lseek(fd, 0, os.SEEK_SET)
     text = os.read(fd, 64)
     try:
-        value = float(text.decode('ascii').strip())
+        value = float(text.decode("ascii").strip())
     except (UnicodeDecodeError, ValueError):
         return None
     return value if math.isfinite(value) else None

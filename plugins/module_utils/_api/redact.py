@@ -9,7 +9,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-MASK = '********'
+MASK = "********"
 
 
 def redact(text, secrets):

@@ -37,12 +37,12 @@ RATE_LIMIT_SPREAD_BASE = 1.0
 # Capped low: a spread that keeps widening leaves forks refused a few times asleep while
 # the API's budget goes unused.
 RATE_LIMIT_SPREAD_CAP = 2.0
-RATE_LIMITED = 'HTTP 429'  # the ``why`` of a rate-limit wait
+RATE_LIMITED = "HTTP 429"  # the ``why`` of a rate-limit wait
 RATE_LIMIT_MIN_WAIT = 0.1  # so that even "Retry-After: 0" answered forever ends within the budget
 
 # what: "GET /apps/1/postbacks"; why: "HTTP 503"; delay: seconds slept;
 # asked: True when the server asked for that delay (Retry-After).
-RetryEvent = namedtuple('RetryEvent', ('what', 'why', 'delay', 'asked'))
+RetryEvent = namedtuple("RetryEvent", ("what", "why", "delay", "asked"))
 
 
 def backoff_delay(retry_index, random=_random.random, base=BACKOFF_BASE, cap=BACKOFF_CAP):
@@ -150,14 +150,14 @@ class RetryPolicy(object):
 
     def budget_spent(self):
         """Why the task gave up on a rate limit: the budget, the 429s, the last Retry-After."""
-        asked = 'no Retry-After' if self.last_retry_after is None else 'Retry-After %s s' % _seconds(self.last_retry_after)
+        asked = "no Retry-After" if self.last_retry_after is None else "Retry-After %s s" % _seconds(self.last_retry_after)
         return (
-            'still rate limited after %d HTTP 429 answer%s in this task (the last with %s); '
-            'waited %s s in all, and the next wait (%s s) would pass the rate_limit_wait budget of %s s '
-            '(raise rate_limit_wait, or set max_requests_per_second to pace the forks of this controller)'
+            "still rate limited after %d HTTP 429 answer%s in this task (the last with %s); "
+            "waited %s s in all, and the next wait (%s s) would pass the rate_limit_wait budget of %s s "
+            "(raise rate_limit_wait, or set max_requests_per_second to pace the forks of this controller)"
             % (
                 self.rate_limited,
-                '' if self.rate_limited == 1 else 's',
+                "" if self.rate_limited == 1 else "s",
                 asked,
                 _seconds(self.rate_limit_waited),
                 _seconds(self.refused_delay or 0),
@@ -178,23 +178,23 @@ class RetryPolicy(object):
         lines = []
         for what, tallies in groups.items():
             parts = [_describe(count, seconds, why, asked) for (why, asked), (count, seconds) in tallies.items()]
-            lines.append('%s: %s' % (what, ', '.join(parts)))
+            lines.append("%s: %s" % (what, ", ".join(parts)))
         if limited:
-            lines.append('rate limited %s, waited %s s in all' % (_times(len(limited)), _seconds(sum(limited))))
-        return '; '.join(lines)
+            lines.append("rate limited %s, waited %s s in all" % (_times(len(limited)), _seconds(sum(limited))))
+        return "; ".join(lines)
 
 
 def _describe(count, seconds, why, asked):
     if asked:
         if count == 1:
-            return '1 wait of %s s after %s' % (_seconds(seconds), why)
-        return '%d waits of %s s in all after %s' % (count, _seconds(seconds), why)
-    return 'retried %s after %s' % (_times(count), why)
+            return "1 wait of %s s after %s" % (_seconds(seconds), why)
+        return "%d waits of %s s in all after %s" % (count, _seconds(seconds), why)
+    return "retried %s after %s" % (_times(count), why)
 
 
 def _times(count):
-    return 'once' if count == 1 else '%d times' % count
+    return "once" if count == 1 else "%d times" % count
 
 
 def _seconds(value):
-    return '%g' % round(value, 1)
+    return "%g" % round(value, 1)

@@ -34,12 +34,12 @@ class SchemaError(ValueError):
 
     def __init__(self, problems):
         self.problems = list(problems)
-        super().__init__('; '.join(self.problems))
+        super().__init__("; ".join(self.problems))
 
 
 def _require_voluptuous():
     if not HAS_VOLUPTUOUS:
-        raise ImportError('the Python library voluptuous is required')
+        raise ImportError("the Python library voluptuous is required")
 
 
 def _coerce(func):
@@ -70,7 +70,7 @@ def _expect(cls, name, empty=None):
         if value is None and empty is not None:
             return empty()
         if not isinstance(value, cls):
-            raise vol.Invalid('expected %s, got %s' % (name, type_name(value)))
+            raise vol.Invalid("expected %s, got %s" % (name, type_name(value)))
         return value
 
     return validator
@@ -78,13 +78,13 @@ def _expect(cls, name, empty=None):
 
 def _object(schema):
     """``schema`` applied to a JSON object, with a readable message for non-objects."""
-    check = _expect(dict, 'an object')
+    check = _expect(dict, "an object")
     return lambda value: schema(check(value))
 
 
-_string = _expect(str, 'a string')
-_list_or_empty = _expect(list, 'a list', list)
-_dict_or_empty = _expect(dict, 'an object', dict)
+_string = _expect(str, "a string")
+_list_or_empty = _expect(list, "a list", list)
+_dict_or_empty = _expect(dict, "an object", dict)
 
 
 def _string_or_number(value):
@@ -96,7 +96,7 @@ def _token(value):
     """Page token: str or null; numbers become str."""
     if value is None or isinstance(value, str) or _is_number(value):
         return None if value is None else str(value)
-    raise vol.Invalid('expected a string or null, got %s' % type_name(value))
+    raise vol.Invalid("expected a string or null, got %s" % type_name(value))
 
 
 def _string_list(value):
@@ -104,7 +104,7 @@ def _string_list(value):
     value = _list_or_empty(value)
     for index, item in enumerate(value):
         if not (isinstance(item, str) or _is_number(item)):
-            raise vol.Invalid('expected a string, got %s' % type_name(item), path=[index])
+            raise vol.Invalid("expected a string, got %s" % type_name(item), path=[index])
     return [str(item) for item in value]
 
 
@@ -129,15 +129,15 @@ def envelope_schema():
     """Schema of the response envelope (``data`` items are not checked here)."""
     return _shape(
         {
-            vol.Required('success'): _coerce(to_bool),
+            vol.Required("success"): _coerce(to_bool),
             # null is kept: a read needs a list (_api/trust.py, read_all_pages), a write answer may carry none
-            vol.Required('data'): _nullable(_expect(list, 'a list')),
-            vol.Optional('errors'): _string_list,
-            vol.Optional('warnings'): _string_list,
-            vol.Optional('messages'): _string_list,
-            vol.Optional('nextToken'): _token,
-            vol.Optional('previousToken'): _token,
-            vol.Optional('meta'): object,
+            vol.Required("data"): _nullable(_expect(list, "a list")),
+            vol.Optional("errors"): _string_list,
+            vol.Optional("warnings"): _string_list,
+            vol.Optional("messages"): _string_list,
+            vol.Optional("nextToken"): _token,
+            vol.Optional("previousToken"): _token,
+            vol.Optional("meta"): object,
         }
     )
 
@@ -147,15 +147,15 @@ def trigger_schema():
     """Schema of one trigger object (coerces; see ``normalize_trigger`` for the rest)."""
     return _shape(
         {
-            vol.Required('id'): _coerce(to_int),
-            vol.Optional('app_id'): _coerce(to_int),
-            vol.Optional('template_id'): _coerce(to_int),
-            vol.Optional('type'): _string,
-            vol.Optional('title'): _nullable(_string),
-            vol.Optional('filter_str'): _nullable(_string),
-            vol.Optional('active'): _coerce(to_bool),
-            vol.Optional('date_created'): object,
-            vol.Optional('context'): _dict_or_empty,
+            vol.Required("id"): _coerce(to_int),
+            vol.Optional("app_id"): _coerce(to_int),
+            vol.Optional("template_id"): _coerce(to_int),
+            vol.Optional("type"): _string,
+            vol.Optional("title"): _nullable(_string),
+            vol.Optional("filter_str"): _nullable(_string),
+            vol.Optional("active"): _coerce(to_bool),
+            vol.Optional("date_created"): object,
+            vol.Optional("context"): _dict_or_empty,
         }
     )
 
@@ -163,52 +163,52 @@ def trigger_schema():
 @_built_once
 def template_schema():
     """Schema of one postback template object."""
-    option = _shape({vol.Optional('value'): object, vol.Optional('label'): _nullable(_string_or_number)})
+    option = _shape({vol.Optional("value"): object, vol.Optional("label"): _nullable(_string_or_number)})
     field = _shape(
         {
-            vol.Required('id'): _string_or_number,
-            vol.Optional('type'): _nullable(_string),
-            vol.Optional('required', default=False): _nullable(_coerce(to_bool)),
-            vol.Optional('default_value'): object,
-            vol.Optional('options'): vol.All(_list_or_empty, [_object(option)]),
+            vol.Required("id"): _string_or_number,
+            vol.Optional("type"): _nullable(_string),
+            vol.Optional("required", default=False): _nullable(_coerce(to_bool)),
+            vol.Optional("default_value"): object,
+            vol.Optional("options"): vol.All(_list_or_empty, [_object(option)]),
         }
     )
-    label = _shape({vol.Optional('name'): _nullable(_string), vol.Optional('description'): _nullable(_string)})
-    meta_item = _shape({vol.Optional('label'): _nullable(_object(label)), vol.Required('input'): _object(field)})
+    label = _shape({vol.Optional("name"): _nullable(_string), vol.Optional("description"): _nullable(_string)})
+    meta_item = _shape({vol.Optional("label"): _nullable(_object(label)), vol.Required("input"): _object(field)})
     return _shape(
         {
-            vol.Required('id'): _coerce(to_int),
-            vol.Optional('name'): _nullable(_string),
-            vol.Optional('network_id'): _nullable(_coerce(to_int)),
-            vol.Optional('platform'): _nullable(_string),
-            vol.Required('context_meta'): vol.All(_list_or_empty, [_object(meta_item)]),
+            vol.Required("id"): _coerce(to_int),
+            vol.Optional("name"): _nullable(_string),
+            vol.Optional("network_id"): _nullable(_coerce(to_int)),
+            vol.Optional("platform"): _nullable(_string),
+            vol.Required("context_meta"): vol.All(_list_or_empty, [_object(meta_item)]),
         }
     )
 
 
 # shape -> (schema getter, normaliser, test of an item the schema would return as it is) of the items of ``data``
-_ITEMS = {'trigger': (trigger_schema, normalize_trigger, is_plain_trigger), 'template': (template_schema, normalize_template, lambda item: False)}
+_ITEMS = {"trigger": (trigger_schema, normalize_trigger, is_plain_trigger), "template": (template_schema, normalize_template, lambda item: False)}
 
 
 def _format_path(path):
-    text = ''
+    text = ""
     for part in path:
         if isinstance(part, int):
-            text += '[%d]' % part
+            text += "[%d]" % part
         else:
-            text += ('.%s' % part) if text else str(part)
-    return text or '(body)'
+            text += (".%s" % part) if text else str(part)
+    return text or "(body)"
 
 
 def _problems(error, prefix=()):
     """Flatten a voluptuous error into ``"path: message"`` strings."""
     problems = []
-    for err in getattr(error, 'errors', None) or [error]:
+    for err in getattr(error, "errors", None) or [error]:
         if isinstance(err, vol.MultipleInvalid) and err is not error:
             problems.extend(_problems(err, prefix))
             continue
-        message = {'required key not provided': 'required', 'expected a dictionary': 'expected an object'}.get(err.msg, err.msg)
-        problems.append('%s: %s' % (_format_path(list(prefix) + list(err.path)), message))
+        message = {"required key not provided": "required", "expected a dictionary": "expected an object"}.get(err.msg, err.msg)
+        problems.append("%s: %s" % (_format_path(list(prefix) + list(err.path)), message))
     return problems
 
 
@@ -216,7 +216,7 @@ def validate_envelope(body, shape=None):
     """Validate a decoded answer; return a coerced copy (``shape`` None: the envelope only). Raises ``SchemaError``."""
     _require_voluptuous()
     if not isinstance(body, dict):
-        raise SchemaError(['(body): expected a JSON object, got %s' % type_name(body)])
+        raise SchemaError(["(body): expected a JSON object, got %s" % type_name(body)])
     try:
         envelope = envelope_schema()(body)
     except vol.Invalid as exc:
@@ -230,14 +230,14 @@ def validate_envelope(body, shape=None):
     schema, normalize, plain = _ITEMS[shape]
     item_schema = _object(schema())
     items, problems = [], []
-    if envelope['data'] is None:
+    if envelope["data"] is None:
         return envelope
-    for index, item in enumerate(envelope['data']):
+    for index, item in enumerate(envelope["data"]):
         try:
             items.append(normalize(item if plain(item) else item_schema(item)))
         except vol.Invalid as exc:
-            problems.extend(_problems(exc, ('data', index)))
+            problems.extend(_problems(exc, ("data", index)))
     if problems:
         raise SchemaError(problems)
-    envelope['data'] = items
+    envelope["data"] = items
     return envelope

@@ -51,17 +51,17 @@ except ImportError:
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import KochavaError, KochavaResponseError
 
-USER_AGENT = 'kochava.publisher'
+USER_AGENT = "kochava.publisher"
 DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024  # far above the largest real page (50 triggers: some 100 kB)
 CHUNK_BYTES = 8192  # compressed bytes read at a time: what one read may inflate stays small
 # getaddrinfo errors saying the name does not exist (not "try again"): no retry heals them in seconds
-_NO_SUCH_NAME = frozenset(getattr(socket, name) for name in ('EAI_NONAME', 'EAI_NODATA') if hasattr(socket, name))
+_NO_SUCH_NAME = frozenset(getattr(socket, name) for name in ("EAI_NONAME", "EAI_NODATA") if hasattr(socket, name))
 
 
 class Failure(object):
     """What went wrong with one attempt that got no answer, as plain strings."""
 
-    __slots__ = ('reason', 'sent', 'permanent')
+    __slots__ = ("reason", "sent", "permanent")
 
     def __init__(self, reason, sent, permanent=False):
         self.reason = reason  # e.g. "connection refused", "read timed out"
@@ -72,7 +72,7 @@ class Failure(object):
 class Answer(object):
     """An HTTP answer read whole (within the bounds): status, headers and body bytes."""
 
-    __slots__ = ('status_code', 'reason', 'headers', 'content')
+    __slots__ = ("status_code", "reason", "headers", "content")
 
     def __init__(self, status_code, reason, headers, content):
         self.status_code = status_code
@@ -82,7 +82,7 @@ class Answer(object):
 
     @property
     def text(self):
-        return bytes(self.content).decode('utf-8', 'replace')
+        return bytes(self.content).decode("utf-8", "replace")
 
 
 class AnswerTooLarge(Exception):
@@ -90,7 +90,7 @@ class AnswerTooLarge(Exception):
 
 
 def too_large(cap):
-    return 'the answer is larger than max_answer_bytes (%d bytes); the rest was not read' % cap
+    return "the answer is larger than max_answer_bytes (%d bytes); the rest was not read" % cap
 
 
 class Transport(object):
@@ -105,18 +105,18 @@ class Transport(object):
             session = requests.Session()
             _mount_watched(session)
         self._session = session
-        self._session.headers.update({'Authentication-Key': api_key, 'Accept': 'application/json', 'User-Agent': USER_AGENT})
+        self._session.headers.update({"Authentication-Key": api_key, "Accept": "application/json", "User-Agent": USER_AGENT})
 
     def send(self, method, url, params=None, body=None):
         """``(answer, None)``, or ``(None, Failure)`` when no whole answer came in time; never follows a redirect."""
-        headers = {'Content-Type': 'application/json'} if body is not None else None
+        headers = {"Content-Type": "application/json"} if body is not None else None
         if self.pacer is not None:
             self.pacer.wait()
         exchange = _Exchange(self.timeout)
         with exchange:
             answer, failure = self._exchange(method, url, params, body, headers, exchange)
         if exchange.expired:  # whatever the cut-off read returned, the answer is not whole
-            return None, Failure('no complete answer within %s s (timeout: connect, headers and body of one request)' % _seconds(self.timeout), sent=True)
+            return None, Failure("no complete answer within %s s (timeout: connect, headers and body of one request)" % _seconds(self.timeout), sent=True)
         return answer, failure
 
     def _exchange(self, method, url, params, body, headers, exchange):
@@ -131,7 +131,7 @@ class Transport(object):
         except AnswerTooLarge:
             return None, Failure(too_large(self.max_answer_bytes), sent=True)
         except MemoryError:
-            return None, Failure('the answer does not fit in memory (MemoryError)', sent=True)
+            return None, Failure("the answer does not fit in memory (MemoryError)", sent=True)
         except Exception as exc:  # a reset mid-body, a broken gzip stream, MemoryError...
             return None, _failure(exc, mid_body=True)
         finally:
@@ -141,11 +141,11 @@ class Transport(object):
 
 def _failure(exc, mid_body=False):
     if not HAS_REQUESTS:
-        return Failure('connection error (%s)' % type(exc).__name__, sent=True)
+        return Failure("connection error (%s)" % type(exc).__name__, sent=True)
     failure = classify(exc)
-    if mid_body and failure.reason.startswith(('connection error', 'unexpected error')):
+    if mid_body and failure.reason.startswith(("connection error", "unexpected error")):
         # ChunkedEncodingError, ProtocolError, IncompleteRead, a bad gzip stream: the answer broke off
-        return Failure('connection lost in the middle of the answer (%s)' % type(exc).__name__, sent=True)
+        return Failure("connection lost in the middle of the answer (%s)" % type(exc).__name__, sent=True)
     return failure
 
 
@@ -160,14 +160,14 @@ def read_body(response, cap, expired=lambda: False):
     """The body bytes (decompressed), at most ``cap`` of them; raises ``AnswerTooLarge`` past it.
 
     Stops early (returning what it read) once ``expired()``: the caller then reports the deadline."""
-    if getattr(response, 'raw', None) is None:  # already read (a session that does not stream)
-        content = response.content or b''
+    if getattr(response, "raw", None) is None:  # already read (a session that does not stream)
+        content = response.content or b""
         if len(content) > cap:
             raise AnswerTooLarge()
         return content
-    encoding = (response.headers.get('Content-Encoding') or 'identity').strip().lower()
-    length = response.headers.get('Content-Length')
-    if encoding == 'identity' and length and length.strip().isdigit() and int(length) > cap:
+    encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+    length = response.headers.get("Content-Length")
+    if encoding == "identity" and length and length.strip().isdigit() and int(length) > cap:
         raise AnswerTooLarge()  # said so up front: not a byte read
     content = bytearray()
     for chunk in response.iter_content(CHUNK_BYTES):
@@ -229,7 +229,7 @@ class _Exchange(object):
 
 def _shut(connection):
     """Shut the socket of ``connection`` down: a read blocked on it returns at once."""
-    sock = getattr(connection, 'sock', None)
+    sock = getattr(connection, "sock", None)
     if sock is None:
         return
     try:
@@ -247,16 +247,16 @@ def _watched(base):
     class WatchedPool(base):
         def _get_conn(self, timeout=None):
             connection = super()._get_conn(timeout)
-            exchange = getattr(_Exchange.current, 'exchange', None)
+            exchange = getattr(_Exchange.current, "exchange", None)
             if exchange is not None:
                 exchange.attach(connection)
             return connection
 
-    WatchedPool.__name__ = 'Watched' + base.__name__
+    WatchedPool.__name__ = "Watched" + base.__name__
     return WatchedPool
 
 
-_WATCHED_POOLS = {'http': _watched(_HTTPPool), 'https': _watched(_HTTPSPool)} if _HTTPPool is not None and hasattr(_HTTPPool, '_get_conn') else None
+_WATCHED_POOLS = {"http": _watched(_HTTPPool), "https": _watched(_HTTPSPool)} if _HTTPPool is not None and hasattr(_HTTPPool, "_get_conn") else None
 
 
 def _mount_watched(session):
@@ -271,16 +271,16 @@ def _mount_watched(session):
 
         def proxy_manager_for(self, proxy, **proxy_kwargs):
             manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-            if type(manager).__name__ == 'ProxyManager':  # not SOCKS: its pools are its own
+            if type(manager).__name__ == "ProxyManager":  # not SOCKS: its pools are its own
                 manager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
             return manager
 
-    for prefix in ('https://', 'http://'):
+    for prefix in ("https://", "http://"):
         session.mount(prefix, WatchedAdapter())
 
 
 def _seconds(value):
-    return '%g' % round(value, 1)
+    return "%g" % round(value, 1)
 
 
 def encode_body(payload, call):
@@ -288,10 +288,10 @@ def encode_body(payload, call):
     if payload is None:
         return None
     try:
-        return _json.dumps(payload, allow_nan=False, separators=(',', ':')).encode('utf-8')
+        return _json.dumps(payload, allow_nan=False, separators=(",", ":")).encode("utf-8")
     except (TypeError, ValueError) as exc:
         error_type = type(exc).__name__  # the text may quote a value: a secret
-    raise KochavaError('%s: the request body cannot be encoded as JSON (%s)' % (call, error_type))
+    raise KochavaError("%s: the request body cannot be encoded as JSON (%s)" % (call, error_type))
 
 
 def status_text(response):
@@ -300,21 +300,21 @@ def status_text(response):
     try:
         reason = HTTPStatus(status).phrase
     except ValueError:
-        reason = response.reason if isinstance(response.reason, str) else ''
-        reason = ''.join(ch for ch in reason if ch.isprintable())[:60]
-    return ('HTTP %d %s' % (status, reason)).rstrip()
+        reason = response.reason if isinstance(response.reason, str) else ""
+        reason = "".join(ch for ch in reason if ch.isprintable())[:60]
+    return ("HTTP %d %s" % (status, reason)).rstrip()
 
 
 def redirect_error(method, sent_path, url, response, host):
     """The error of a redirect answer, which is never followed: the key is only ever sent to ``host``."""
-    location = response.headers.get('Location')
+    location = response.headers.get("Location")
     try:
         target = _urlsplit(_urljoin(url, location)).hostname if location else None
     except ValueError:
         target = None
     return KochavaResponseError(
-        '%s %s answered %s: refusing to follow redirect to %s (the API key is only sent to %s; check api_url)'
-        % (method, sent_path, status_text(response), target or 'an unknown location', host),
+        "%s %s answered %s: refusing to follow redirect to %s (the API key is only sent to %s; check api_url)"
+        % (method, sent_path, status_text(response), target or "an unknown location", host),
         method,
         sent_path,
         response.status_code,
@@ -330,8 +330,8 @@ def _exception_chain(exc, limit=12):
         if current is None or any(current is item for item in seen):
             continue
         seen.append(current)
-        nexts = [getattr(current, 'reason', None), current.__cause__, current.__context__]
-        nexts.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
+        nexts = [getattr(current, "reason", None), current.__cause__, current.__context__]
+        nexts.extend(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))
         todo.extend(item for item in nexts if isinstance(item, BaseException))
     return seen
 
@@ -341,7 +341,7 @@ def _tls_detail(chain):
 
     for item in chain:
         if isinstance(item, ssl.SSLCertVerificationError):
-            return 'certificate verify failed: %s' % (item.verify_message or item.reason)
+            return "certificate verify failed: %s" % (item.verify_message or item.reason)
         if isinstance(item, ssl.SSLError):
             return item.reason or type(item).__name__
     return None
@@ -352,14 +352,14 @@ def _connect_failure(chain):
     names = [type(item).__name__ for item in chain]
     if any(isinstance(item, socket.gaierror) and item.errno in _NO_SUCH_NAME for item in chain):
         # "Name or service not known": a typo in api_url or a missing DNS entry, not a blip; no retry
-        return 'the host name does not resolve (no such name; check api_url; not retried)', True
-    if 'NameResolutionError' in names or any(isinstance(item, OSError) and 'resolve' in str(item).lower() for item in chain):
-        return 'could not resolve the host name', False
+        return "the host name does not resolve (no such name; check api_url; not retried)", True
+    if "NameResolutionError" in names or any(isinstance(item, OSError) and "resolve" in str(item).lower() for item in chain):
+        return "could not resolve the host name", False
     if any(isinstance(item, ConnectionRefusedError) for item in chain) or any(
-        'refused' in str(item).lower() for item in chain if isinstance(item, _NewConnectionError)
+        "refused" in str(item).lower() for item in chain if isinstance(item, _NewConnectionError)
     ):
-        return 'connection refused', False
-    return 'could not connect', False
+        return "connection refused", False
+    return "could not connect", False
 
 
 def classify(exc):
@@ -368,29 +368,29 @@ def classify(exc):
     chain = _exception_chain(exc)
     if isinstance(exc, rexc.SSLError):
         detail = _tls_detail(chain)
-        return Failure('TLS/certificate error' + (': %s' % detail if detail else ''), sent=False, permanent=True)
+        return Failure("TLS/certificate error" + (": %s" % detail if detail else ""), sent=False, permanent=True)
     if isinstance(exc, rexc.InvalidHeader):
         # its text quotes the header value, which may be the key
-        return Failure('invalid request header (check api_key for stray characters)', sent=False, permanent=True)
+        return Failure("invalid request header (check api_key for stray characters)", sent=False, permanent=True)
     if isinstance(exc, (rexc.MissingSchema, rexc.InvalidSchema, rexc.InvalidURL, rexc.URLRequired)):
-        return Failure('invalid URL (check api_url)', sent=False, permanent=True)
+        return Failure("invalid URL (check api_url)", sent=False, permanent=True)
     if isinstance(exc, rexc.ConnectTimeout):
-        return Failure('connection timed out', sent=False)
+        return Failure("connection timed out", sent=False)
     if isinstance(exc, rexc.ReadTimeout):
-        return Failure('read timed out', sent=True)
+        return Failure("read timed out", sent=True)
     if isinstance(exc, rexc.Timeout):
-        return Failure('timed out', sent=True)
+        return Failure("timed out", sent=True)
     if isinstance(exc, rexc.ConnectionError):
         if _NewConnectionError is not None and any(isinstance(item, _NewConnectionError) for item in chain):
             reason, permanent = _connect_failure(chain)
             return Failure(reason, sent=False, permanent=permanent)
-        if any(type(item).__name__ == 'ReadTimeoutError' or isinstance(item, socket.timeout) for item in chain):
-            return Failure('read timed out', sent=True)  # requests' iter_content turns a read timeout into ConnectionError
+        if any(type(item).__name__ == "ReadTimeoutError" or isinstance(item, socket.timeout) for item in chain):
+            return Failure("read timed out", sent=True)  # requests' iter_content turns a read timeout into ConnectionError
         if any(isinstance(item, ConnectionResetError) for item in chain):
-            return Failure('connection reset', sent=True)
-        if any(type(item).__name__ == 'RemoteDisconnected' for item in chain):
-            return Failure('connection closed by the server without an answer', sent=True)
-        return Failure('connection error (%s)' % type(exc).__name__, sent=True)
+            return Failure("connection reset", sent=True)
+        if any(type(item).__name__ == "RemoteDisconnected" for item in chain):
+            return Failure("connection closed by the server without an answer", sent=True)
+        return Failure("connection error (%s)" % type(exc).__name__, sent=True)
     if isinstance(exc, rexc.RequestException):
-        return Failure('connection error (%s)' % type(exc).__name__, sent=True)
-    return Failure('unexpected error (%s)' % type(exc).__name__, sent=True, permanent=True)
+        return Failure("connection error (%s)" % type(exc).__name__, sent=True)
+    return Failure("unexpected error (%s)" % type(exc).__name__, sent=True, permanent=True)

@@ -17,29 +17,29 @@ __metaclass__ = type
 
 from ansible_collections.kochava.publisher.plugins.module_utils._api.errors import KochavaResponseError
 
-KEY_FIELDS = ('app_id', 'type', 'template_id')  # every trigger of the API document has them
+KEY_FIELDS = ("app_id", "type", "template_id")  # every trigger of the API document has them
 
 
 def why_foreign(trigger, app_id, wanted_id=None):
     """Why ``trigger`` is not one the call asked for, or None."""
-    if wanted_id is not None and str(trigger.get('id')) != str(wanted_id):
-        return 'trigger %s instead of trigger %s' % (trigger.get('id'), wanted_id)
-    missing = [field for field in KEY_FIELDS if trigger.get(field) in (None, '')]
+    if wanted_id is not None and str(trigger.get("id")) != str(wanted_id):
+        return "trigger %s instead of trigger %s" % (trigger.get("id"), wanted_id)
+    missing = [field for field in KEY_FIELDS if trigger.get(field) in (None, "")]
     if missing:
-        return 'trigger %s without %s' % (trigger.get('id'), ' or '.join(missing))
-    if str(trigger['app_id']) != str(app_id):
-        return 'trigger %s of app %s' % (trigger.get('id'), trigger['app_id'])
+        return "trigger %s without %s" % (trigger.get("id"), " or ".join(missing))
+    if str(trigger["app_id"]) != str(app_id):
+        return "trigger %s of app %s" % (trigger.get("id"), trigger["app_id"])
     return None
 
 
 def trusted(triggers, app_id, call, wanted_id=None):
     """``triggers`` when every one is of ``app_id`` (and ``wanted_id``) with its key fields; else raise."""
     if triggers is None:
-        raise KochavaResponseError('%s answered data: null where the API document gives a list' % call, *call.split(' ', 1))
+        raise KochavaResponseError("%s answered data: null where the API document gives a list" % call, *call.split(" ", 1))
     for trigger in triggers:
         problem = why_foreign(trigger, app_id, wanted_id)
         if problem:
             raise KochavaResponseError(
-                '%s answered %s, which this call did not ask for; nothing is decided on that answer' % (call, problem), *call.split(' ', 1)
+                "%s answered %s, which this call did not ask for; nothing is decided on that answer" % (call, problem), *call.split(" ", 1)
             )
     return triggers

@@ -27,13 +27,13 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.errors impo
 
 
 @pytest.mark.parametrize(
-    'status, texts, cls',
+    "status, texts, cls",
     [
         (400, [], KochavaBadRequestError),
-        (400, ['Duplicate install post-back'], KochavaDuplicateError),
+        (400, ["Duplicate install post-back"], KochavaDuplicateError),
         (401, [], KochavaAuthError),
         (403, [], KochavaForbiddenError),
-        (404, ['duplicate'], KochavaNotFoundError),
+        (404, ["duplicate"], KochavaNotFoundError),
         (409, [], KochavaDuplicateError),
         (429, [], KochavaRateLimitError),
         (418, [], KochavaHTTPError),
@@ -46,14 +46,14 @@ def test_error_for_status(status, texts, cls):
 
 
 def test_is_duplicate_text():
-    assert is_duplicate_text(['x', 'DUPLICATE click postback'])
-    assert not is_duplicate_text(['x', None, 5])
+    assert is_duplicate_text(["x", "DUPLICATE click postback"])
+    assert not is_duplicate_text(["x", None, 5])
     assert not is_duplicate_text([])
 
 
 def test_hierarchy_and_attributes():
     for cls in (KochavaTransportError, KochavaResponseError, KochavaHTTPError, KochavaUncertainWriteError):
         assert issubclass(cls, KochavaError)
-    error = KochavaNotFoundError('GET /x failed', 'GET', '/x', 404, ('gone',))
-    assert (str(error), error.message, error.method, error.path, error.status, error.errors) == ('GET /x failed', 'GET /x failed', 'GET', '/x', 404, ['gone'])
-    assert KochavaUncertainWriteError('m', 'POST', '/p').status is None
+    error = KochavaNotFoundError("GET /x failed", "GET", "/x", 404, ("gone",))
+    assert (str(error), error.message, error.method, error.path, error.status, error.errors) == ("GET /x failed", "GET /x failed", "GET", "/x", 404, ["gone"])
+    assert KochavaUncertainWriteError("m", "POST", "/p").status is None

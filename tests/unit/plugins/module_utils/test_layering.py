@@ -21,13 +21,13 @@ import os
 
 import pytest
 
-MODULE_UTILS = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'plugins', 'module_utils')
-OWN_PACKAGE = 'ansible_collections.kochava.publisher.plugins.module_utils'
+MODULE_UTILS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "plugins", "module_utils")
+OWN_PACKAGE = "ansible_collections.kochava.publisher.plugins.module_utils"
 # lowest first: a layer may import itself and the layers before it
-LAYERS = ('_api', '_triggers', '_plan', '_glue')
-GLUE = '_glue'
+LAYERS = ("_api", "_triggers", "_plan", "_glue")
+GLUE = "_glue"
 
-FILES = sorted(glob.glob(os.path.join(MODULE_UTILS, '*', '*.py')))
+FILES = sorted(glob.glob(os.path.join(MODULE_UTILS, "*", "*.py")))
 
 
 def layer_of(path):
@@ -43,44 +43,44 @@ def imported_names(path):
         if isinstance(node, ast.Import):
             names.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            names.append('.' * node.level + (node.module or ''))
+            names.append("." * node.level + (node.module or ""))
     return names
 
 
 def is_ansible(name):
     """``ansible`` and ``ansible.*``, and any ``ansible_collections`` module outside our own module_utils."""
-    if name == OWN_PACKAGE or name.startswith(OWN_PACKAGE + '.'):
+    if name == OWN_PACKAGE or name.startswith(OWN_PACKAGE + "."):
         return False
-    return name.split('.', maxsplit=1)[0] in ('ansible', 'ansible_collections')
+    return name.split(".", maxsplit=1)[0] in ("ansible", "ansible_collections")
 
 
 def own_layer(name):
     """The layer an import of our own module_utils reaches, or None for any other import."""
-    if not name.startswith(OWN_PACKAGE + '.'):
+    if not name.startswith(OWN_PACKAGE + "."):
         return None
-    return name[len(OWN_PACKAGE) + 1 :].split('.', maxsplit=1)[0]
+    return name[len(OWN_PACKAGE) + 1 :].split(".", maxsplit=1)[0]
 
 
 def test_every_file_sits_in_a_layer():
     assert sorted(set(layer_of(path) for path in FILES)) == sorted(LAYERS)
-    assert glob.glob(os.path.join(MODULE_UTILS, '*.py')) == []
+    assert glob.glob(os.path.join(MODULE_UTILS, "*.py")) == []
 
 
-@pytest.mark.parametrize('path', FILES, ids=lambda path: layer_of(path) + '/' + os.path.basename(path))
+@pytest.mark.parametrize("path", FILES, ids=lambda path: layer_of(path) + "/" + os.path.basename(path))
 def test_imports_go_down_the_layers(path):
     rank = LAYERS.index(layer_of(path))
     reached = [own_layer(name) for name in imported_names(path)]
     assert [layer for layer in reached if layer is not None and (layer not in LAYERS or LAYERS.index(layer) > rank)] == []
-    assert not [name for name in imported_names(path) if name.startswith('.')], 'absolute imports only (AnsiballZ finds them)'
+    assert not [name for name in imported_names(path) if name.startswith(".")], "absolute imports only (AnsiballZ finds them)"
 
 
-@pytest.mark.parametrize('path', [path for path in FILES if layer_of(path) != GLUE], ids=lambda path: layer_of(path) + '/' + os.path.basename(path))
+@pytest.mark.parametrize("path", [path for path in FILES if layer_of(path) != GLUE], ids=lambda path: layer_of(path) + "/" + os.path.basename(path))
 def test_no_ansible_import_below_the_glue(path):
     assert [name for name in imported_names(path) if is_ansible(name)] == []
 
 
 def test_the_checks_catch_a_wrong_import():
-    assert is_ansible('ansible.module_utils.basic') and is_ansible('ansible')
-    assert is_ansible('ansible_collections.community.general.plugins.module_utils.x')
-    assert not is_ansible(OWN_PACKAGE + '._api.client') and not is_ansible('requests')
-    assert own_layer(OWN_PACKAGE + '._plan.engine') == '_plan' and own_layer('requests') is None
+    assert is_ansible("ansible.module_utils.basic") and is_ansible("ansible")
+    assert is_ansible("ansible_collections.community.general.plugins.module_utils.x")
+    assert not is_ansible(OWN_PACKAGE + "._api.client") and not is_ansible("requests")
+    assert own_layer(OWN_PACKAGE + "._plan.engine") == "_plan" and own_layer("requests") is None

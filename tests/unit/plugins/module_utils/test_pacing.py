@@ -25,10 +25,10 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.pacing impo
     rate_options_problem,
 )
 
-KEY = 'SECRET-KEY-pacing-never-in-a-file-name'
-URL = 'https://api.kochava.com'
+KEY = "SECRET-KEY-pacing-never-in-a-file-name"
+URL = "https://api.kochava.com"
 
-pytestmark = pytest.mark.skipif(_pacing.fcntl is None, reason='no fcntl on this platform')
+pytestmark = pytest.mark.skipif(_pacing.fcntl is None, reason="no fcntl on this platform")
 
 
 class Clock(object):
@@ -59,21 +59,21 @@ def pacer(path, rate, clock, notes=None):
 
 
 def test_pace_file_is_named_by_an_hmac_of_the_url_keyed_with_the_key_in_the_temp_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(tempfile, 'tempdir', str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     path = pace_file(KEY, URL)
-    digest = hmac.new(KEY.encode('utf-8'), URL.encode('utf-8'), hashlib.sha256).hexdigest()
-    assert hashlib.sha256(('%s\n%s' % (KEY, URL)).encode('utf-8')).hexdigest() not in path  # not the old unsalted hash
-    assert path == os.path.join(str(tmp_path), 'kochava-publisher-pace-' + digest)
+    digest = hmac.new(KEY.encode("utf-8"), URL.encode("utf-8"), hashlib.sha256).hexdigest()
+    assert hashlib.sha256(("%s\n%s" % (KEY, URL)).encode("utf-8")).hexdigest() not in path  # not the old unsalted hash
+    assert path == os.path.join(str(tmp_path), "kochava-publisher-pace-" + digest)
     assert KEY not in path
-    assert pace_file(KEY, URL + '/v1') != path and pace_file(KEY + 'x', URL) != path
-    assert pace_file(KEY, URL, directory='/elsewhere').startswith('/elsewhere/')
+    assert pace_file(KEY, URL + "/v1") != path and pace_file(KEY + "x", URL) != path
+    assert pace_file(KEY, URL, directory="/elsewhere").startswith("/elsewhere/")
 
 
 # ---------------------------------------------------------------- the slot arithmetic
 
 
 @pytest.mark.parametrize(
-    'stored_slot, stale',
+    "stored_slot, stale",
     [
         (90.0, False),  # past
         (100.25, False),  # one interval ahead: what a fork that just went leaves
@@ -88,7 +88,7 @@ def test_a_slot_further_ahead_than_one_interval_is_stale(stored_slot, stale):
 
 def test_forks_are_spaced_by_the_state_in_the_lock_file(tmp_path):
     """Three runs (forks) sharing a file at 4 requests/s: each takes the next quarter second."""
-    path = tmp_path / 'pace'
+    path = tmp_path / "pace"
     clock = Clock(1000.0)
     forks = [pacer(path, 4, clock) for dummy in range(3)]
     assert forks[0].wait() == 0  # first: at once
@@ -103,32 +103,32 @@ def test_forks_are_spaced_by_the_state_in_the_lock_file(tmp_path):
 
 
 def test_the_file_state_is_what_spaces_requests(tmp_path):
-    path = tmp_path / 'pace'
-    path.write_text('1010.4\n')  # another fork went at 1009.9
+    path = tmp_path / "pace"
+    path.write_text("1010.4\n")  # another fork went at 1009.9
     clock = Clock(1010.0)
     assert pacer(path, 2, clock).wait() == pytest.approx(0.4)
     assert stored(path) == pytest.approx(1010.9)
 
 
 def test_an_old_slot_does_not_delay(tmp_path):
-    path = tmp_path / 'pace'
-    path.write_text('5.0\n')
+    path = tmp_path / "pace"
+    path.write_text("5.0\n")
     clock = Clock(1000.0)
     assert pacer(path, 1, clock).wait() == 0
     assert clock.sleeps == [] and stored(path) == 1001.0
 
 
-@pytest.mark.parametrize('content', ['', 'garbage', 'nan', 'inf', '\xff'])
+@pytest.mark.parametrize("content", ["", "garbage", "nan", "inf", "\xff"])
 def test_an_unreadable_file_counts_as_free(tmp_path, content):
-    path = tmp_path / 'pace'
-    path.write_bytes(content.encode('latin-1'))
+    path = tmp_path / "pace"
+    path.write_bytes(content.encode("latin-1"))
     clock = Clock(1000.0)
     assert pacer(path, 1, clock).wait() == 0
     assert stored(path) == 1001.0
 
 
 def test_the_file_is_private(tmp_path):
-    path = tmp_path / 'pace'
+    path = tmp_path / "pace"
     pacer(path, 1, Clock()).wait()
     assert os.stat(str(path)).st_mode & 0o077 == 0
 
@@ -136,11 +136,11 @@ def test_the_file_is_private(tmp_path):
 def test_an_unusable_file_turns_pacing_off_with_one_note(tmp_path):
     notes = []
     clock = Clock()
-    paced = pacer(tmp_path / 'missing-dir' / 'pace', 1, clock, notes)
+    paced = pacer(tmp_path / "missing-dir" / "pace", 1, clock, notes)
     assert paced.wait() == 0 and paced.wait() == 0
     assert len(notes) == 1
-    assert notes[0].startswith('max_requests_per_second: requests of this task are not paced: cannot use ')
-    assert notes[0].endswith('(FileNotFoundError)')
+    assert notes[0].startswith("max_requests_per_second: requests of this task are not paced: cannot use ")
+    assert notes[0].endswith("(FileNotFoundError)")
 
 
 # ---------------------------------------------------------------- make_pacer
@@ -158,27 +158,27 @@ def test_make_pacer(tmp_path):
 
 
 def test_make_pacer_without_fcntl_is_off_with_a_note(monkeypatch):
-    monkeypatch.setattr(_pacing, 'fcntl', None)
+    monkeypatch.setattr(_pacing, "fcntl", None)
     notes = []
     assert make_pacer(2.0, KEY, URL, notes.append) is None
-    assert notes == ['max_requests_per_second is ignored on this platform (no fcntl file locks): requests are not paced']
+    assert notes == ["max_requests_per_second is ignored on this platform (no fcntl file locks): requests are not paced"]
 
 
 # ---------------------------------------------------------------- option checks
 
 
-@pytest.mark.parametrize('wait, rate', [(0, 0), (300, 0), (86400, 0), (0.5, 0.01), (300, 4), (300.0, 1e6)])
+@pytest.mark.parametrize("wait, rate", [(0, 0), (300, 0), (86400, 0), (0.5, 0.01), (300, 4), (300.0, 1e6)])
 def test_rate_options_accepted(wait, rate):
     assert rate_options_problem(wait, rate) is None
 
 
-@pytest.mark.parametrize('wait', [-1, -0.001, math.nan, math.inf, -math.inf, 86401, True, '3'])
+@pytest.mark.parametrize("wait", [-1, -0.001, math.nan, math.inf, -math.inf, 86401, True, "3"])
 def test_rate_limit_wait_refused(wait):
-    assert rate_options_problem(wait, 0) == ('rate_limit_wait must be a number of seconds from 0 to 86400 (0 fails at the first HTTP 429), got %s' % (wait,))
+    assert rate_options_problem(wait, 0) == ("rate_limit_wait must be a number of seconds from 0 to 86400 (0 fails at the first HTTP 429), got %s" % (wait,))
 
 
-@pytest.mark.parametrize('rate', [-1, -0.5, 0.001, math.nan, math.inf, -math.inf, False, None])
+@pytest.mark.parametrize("rate", [-1, -0.5, 0.001, math.nan, math.inf, -math.inf, False, None])
 def test_max_requests_per_second_refused(rate):
     assert rate_options_problem(300, rate) == (
-        'max_requests_per_second must be 0 (no pacing) or a number of requests per second of at least 0.01, got %s' % (rate,)
+        "max_requests_per_second must be 0 (no pacing) or a number of requests per second of at least 0.01, got %s" % (rate,)
     )

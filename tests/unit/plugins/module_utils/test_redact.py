@@ -12,22 +12,22 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.redact impo
 
 
 def test_mask():
-    assert MASK == '********'
+    assert MASK == "********"
 
 
 def test_every_occurrence_of_every_secret():
-    assert redact('a KEY b KEY c tok', ['KEY', 'tok']) == 'a ******** b ******** c ********'
+    assert redact("a KEY b KEY c tok", ["KEY", "tok"]) == "a ******** b ******** c ********"
 
 
 def test_longest_secret_first():
-    assert redact('xx-abcdef-xx', ['abc', 'abcdef']) == 'xx-********-xx'
+    assert redact("xx-abcdef-xx", ["abc", "abcdef"]) == "xx-********-xx"
 
 
-@pytest.mark.parametrize('secrets', [None, [], [''], [None, 5]])
+@pytest.mark.parametrize("secrets", [None, [], [""], [None, 5]])
 def test_no_usable_secret_leaves_text_alone(secrets):
-    assert redact('nothing to hide', secrets) == 'nothing to hide'
+    assert redact("nothing to hide", secrets) == "nothing to hide"
 
 
 def test_one_secret_as_a_string_and_text_made_str():
-    assert redact('key=s3cr3t', 's3cr3t') == 'key=********'
-    assert redact(ValueError('bad s3cr3t'), ['s3cr3t']) == 'bad ********'
+    assert redact("key=s3cr3t", "s3cr3t") == "key=********"
+    assert redact(ValueError("bad s3cr3t"), ["s3cr3t"]) == "bad ********"
