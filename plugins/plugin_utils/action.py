@@ -202,5 +202,5 @@ def _client(**options):
     """A client whose HTTP session is shared by the tasks of this worker with the same URL and key (a loop's items)."""
     key = (options["api_url"], options["api_key"], options["validate_certs"])
     client = KochavaClient(session=_SESSIONS.get(key), **options)
-    _SESSIONS.setdefault(key, client._transport._session)
+    _SESSIONS.setdefault(key, client.session)
     return client

@@ -123,6 +123,11 @@ class KochavaClient(object):
     def __repr__(self):
         return "<KochavaClient %s>" % self.api_url
 
+    @property
+    def session(self):
+        """The HTTP session (a ``requests.Session`` unless one was given): pass it to the next client with the same URL and key."""
+        return self._transport.session
+
     def sent_path(self, path):
         """The request path as sent: ``/v1/apps/1/postbacks`` for ``/apps/1/postbacks`` with api_url ``https://host/v1``."""
         return self._prefix + (path if path.startswith("/") else "/" + path)

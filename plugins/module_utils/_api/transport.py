@@ -104,8 +104,8 @@ class Transport(object):
         if session is None:
             session = requests.Session()
             _mount_watched(session)
-        self._session = session
-        self._session.headers.update({"Authentication-Key": api_key, "Accept": "application/json", "User-Agent": USER_AGENT})
+        self.session = session
+        self.session.headers.update({"Authentication-Key": api_key, "Accept": "application/json", "User-Agent": USER_AGENT})
 
     def send(self, method, url, params=None, body=None):
         """``(answer, None)``, or ``(None, Failure)`` when no whole answer came in time; never follows a redirect."""
@@ -121,7 +121,7 @@ class Transport(object):
 
     def _exchange(self, method, url, params, body, headers, exchange):
         try:
-            response = self._session.request(
+            response = self.session.request(
                 method, url, params=params, data=body, headers=headers, timeout=self.timeout, verify=self.validate_certs, allow_redirects=False, stream=True
             )
         except Exception as exc:  # every transport error, turned into plain strings

@@ -3,12 +3,16 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The layers of module_utils, read from the tree: which layer may import which.
 
-    _glue       the module glue (and the action glue): the only layer that imports Ansible
-    _plan       reader, planner, digest, applier, report, engine
-    _triggers   trigger rules: values and keys, context, hiding, items
-    _api        the HTTP client: transport, answers, errors, retry, pacing, schemas
+    plugins/plugin_utils/action.py   the action glue (in the controller's worker)  } equal in rank: each
+    _glue/module.py                  the module glue (AnsiballZ, on the target)     } imports spec and steps,
+    _glue/spec.py, _glue/steps.py    the specs and the steps of a task, shared      } never the other glue
+    _plan       reader, planner, digest, applier, report, engine, outcome
+    _triggers   trigger rules: fields, keys, context, hiding, items
+    _api        the HTTP client: transport, answers, errors, retry, pacing, schemas, options
 
-A layer imports only the layers below it; ``_api`` imports nothing of the others.
+A layer imports only the layers below it; ``_api`` imports nothing of the others; nothing below
+``_glue`` imports Ansible, and of ``_glue`` only spec.py (ansible-core's env_fallback) and module.py
+(AnsibleModule) do: steps.py, which both glues run, takes plain parameters.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -84,3 +88,20 @@ def test_the_checks_catch_a_wrong_import():
     assert is_ansible("ansible_collections.community.general.plugins.module_utils.x")
     assert not is_ansible(OWN_PACKAGE + "._api.client") and not is_ansible("requests")
     assert own_layer(OWN_PACKAGE + "._plan.engine") == "_plan" and own_layer("requests") is None
+
+
+def test_steps_take_plain_parameters():
+    """The steps of a task, run by both glues, import nothing from Ansible."""
+    assert [name for name in imported_names(os.path.join(MODULE_UTILS, GLUE, "steps.py")) if is_ansible(name)] == []
+
+
+ACTION_GLUE = os.path.join(MODULE_UTILS, "..", "plugin_utils", "action.py")
+MODULE_GLUE = os.path.join(MODULE_UTILS, GLUE, "module.py")
+
+
+@pytest.mark.parametrize("glue, other", [(ACTION_GLUE, "_glue.module"), (MODULE_GLUE, "plugin_utils")], ids=["action", "module"])
+def test_the_two_glues_share_spec_and_steps_and_never_import_each_other(glue, other):
+    names = imported_names(glue)
+    own = [name[len(OWN_PACKAGE) + 1 :] for name in names if name.startswith(OWN_PACKAGE + ".")]
+    assert "_glue.spec" in own and "_glue.steps" in own
+    assert [name for name in names if other in name] == []
