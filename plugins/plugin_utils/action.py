@@ -133,7 +133,7 @@ class KochavaAction(ActionBase):
             result["warnings"] = list(steps.warned)
         if not inject_invocation(task_vars):
             result.pop("invocation", None)
-        return remove_values(result, no_log_values) if no_log_values else result
+        return scrubbed(result, no_log_values) if no_log_values else result
 
     def _validation_message(self, errors):
         """ansible-core's message for a task its argument spec refuses, as AnsibleModule gives it."""
@@ -156,6 +156,55 @@ def inject_invocation(task_vars):
         return bool(C.config.get_config_value("INJECT_INVOCATION", variables=task_vars))
     except Exception:  # pylint: disable=broad-except  # no such setting before 2.21
         return True
+
+
+NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"  # ansible-core's, for a value that is a no_log value
+# ansible-core 2.19 and later keep True, False and None as they are; 2.16-2.18 test their text too
+_KEEPS_CONSTANTS = remove_values([True, False, None], ["True", "False", "None"]) == [True, False, None]
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def scrubbed(result, no_log_values):
+    """``remove_values(result, no_log_values)``, as the module path's exit_json applies it, in one pass over
+    plain data (dict, list, str, int, float, bool, None: what the steps return): a string equal to a value
+    becomes ansible-core's placeholder, a value inside a string becomes ``********`` (longest first), a number
+    whose text holds one becomes the placeholder; keys are kept. About 4x cheaper than remove_values, whose
+    abstract-type checks cost 30 ms on a converged 1,000-trigger result (tests/benchmark/README.md); anything
+    else (a tuple, a deep structure) goes through remove_values itself. A unit test compares the two."""
+    secrets = sorted(set(no_log_values), key=len, reverse=True)
+    exact = frozenset(secrets)
+
+    def text(value):
+        if value in exact:
+            return NO_LOG_PLACEHOLDER
+        for secret in secrets:
+            if secret in value:
+                value = value.replace(secret, "********")
+        return value
+
+    def walk(value):
+        kind = type(value)
+        if kind is str:
+            return text(value)
+        if kind is dict:
+            return dict((key, walk(item)) for key, item in value.items())
+        if kind is list:
+            return [walk(item) for item in value]
+        if value is True or value is False or value is None:
+            if _KEEPS_CONSTANTS:
+                return value
+        elif kind is not int and kind is not float:
+            raise _NotPlain()
+        shown = str(value)
+        return NO_LOG_PLACEHOLDER if any(secret in shown for secret in secrets) else value
+
+    try:
+        return walk(result)
+    except (_NotPlain, RecursionError):
+        return remove_values(result, no_log_values)
 
 
 def plain(value):

@@ -105,6 +105,11 @@ class Transport(object):
             session = requests.Session()
             _mount_watched(session)
         self.session = session
+        # requests reads proxies, no_proxy and CA bundles from os.environ twice a request (trust_env); here
+        # once a host, for this transport's lifetime (one task), and the requests themselves skip it
+        # (a requests.Session: ours, or one an earlier task's transport made; its trust_env is already off then)
+        self._from_environment = HAS_REQUESTS and isinstance(session, requests.Session)
+        self._settings = {}
         self.session.headers.update({"Authentication-Key": api_key, "Accept": "application/json", "User-Agent": USER_AGENT})
 
     def send(self, method, url, params=None, body=None):
@@ -119,11 +124,26 @@ class Transport(object):
             return None, Failure("no complete answer within %s s (timeout: connect, headers and body of one request)" % _seconds(self.timeout), sent=True)
         return answer, failure
 
+    def environment_settings(self, url):
+        """``proxies``, ``verify`` and ``cert`` for ``url`` as requests takes them from the environment, worked
+        out once a scheme and host. The session's own ``trust_env`` is then off for the request: it would also read
+        ~/.netrc, whose password for the host would be sent beside the key (never wanted: the key authenticates)."""
+        parts = _urlsplit(url)
+        base = (parts.scheme, parts.netloc)
+        if base not in self._settings:
+            self.session.trust_env = True
+            try:
+                self._settings[base] = self.session.merge_environment_settings(url, {}, True, self.validate_certs, None)
+            finally:
+                self.session.trust_env = False
+        return self._settings[base]
+
     def _exchange(self, method, url, params, body, headers, exchange):
+        options = dict(params=params, data=body, headers=headers, timeout=self.timeout, verify=self.validate_certs, allow_redirects=False, stream=True)
         try:
-            response = self.session.request(
-                method, url, params=params, data=body, headers=headers, timeout=self.timeout, verify=self.validate_certs, allow_redirects=False, stream=True
-            )
+            if self._from_environment:
+                options.update(self.environment_settings(url))
+            response = self.session.request(method, url, **options)
         except Exception as exc:  # every transport error, turned into plain strings
             return None, _failure(exc)
         try:

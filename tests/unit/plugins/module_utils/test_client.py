@@ -196,6 +196,49 @@ def test_every_request_sets_timeout_verify_and_no_redirects(harness):
     assert kwargs2["timeout"] == 7 and kwargs2["allow_redirects"] is False
 
 
+class EnvironmentSession(requests.Session):
+    """A real requests.Session that records what it would send (proxies, verify, headers) and answers an empty page."""
+
+    def __init__(self):
+        super().__init__()
+        self.sent = []
+
+    def send(self, request, **kwargs):
+        self.sent.append((request, kwargs))
+        response = requests.Response()
+        response.status_code, response._content, response.request = 200, json.dumps(envelope()).encode(), request
+        return response
+
+
+def test_proxies_come_from_the_environment_once_a_host_and_each_task_reads_its_own(harness, monkeypatch):
+    reads = []
+    real = requests.sessions.get_environ_proxies
+    monkeypatch.setattr(requests.sessions, "get_environ_proxies", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.test:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    session = EnvironmentSession()
+    first = harness.client(session=session)
+    first.list_triggers(17)
+    first.list_triggers(17)
+    assert [kwargs["proxies"].get("https") for _request, kwargs in session.sent] == ["http://proxy.test:3128"] * 2
+    assert reads == [LIST]  # once for the host, not twice a request
+    monkeypatch.setenv("NO_PROXY", "api.kochava.com")  # the next task (a loop's item) shares the session, not the settings
+    harness.client(session=session).list_triggers(17)
+    assert session.sent[-1][1]["proxies"].get("https") is None and len(reads) == 2
+
+
+def test_a_netrc_password_for_the_host_is_never_sent(harness, monkeypatch, tmp_path):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine api.kochava.com login someone password netrc-secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    session = EnvironmentSession()
+    harness.client(session=session).list_triggers(17)
+    ((request, _kwargs),) = session.sent
+    assert "Authorization" not in request.headers and request.headers["Authentication-Key"] == KEY
+
+
 def test_body_not_json_serialisable_is_not_sent(harness):
     session = FakeSession()
     client = harness.client(session=session)

@@ -12,6 +12,8 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from ansible.module_utils.common.parameters import remove_values
+from hypothesis import given, settings, strategies as st
 
 from ansible_collections.kochava.publisher.plugins.plugin_utils import action
 from ansible_collections.kochava.publisher.plugins.plugin_utils.action import KochavaAction, plain, task_environment
@@ -77,3 +79,35 @@ def test_the_task_environment_is_set_for_the_run_and_restored():
         assert "KOCHAVA_TEST_ONLY" not in os.environ and os.environ["KOCHAVA_TEST_KEPT"] == "before"
     finally:
         os.environ.pop("KOCHAVA_TEST_KEPT", None)
+
+
+# -- the in-process path's no_log pass is ansible-core's remove_values, made linear -----------------------------
+SECRETS = st.sampled_from(["k3y-0f-36-chars-xxxxxxxxxxxxxxxxxxxx", "p@ss", "1", "True", "None", "e8"])
+TEXT = st.text(alphabet="ab1e8-TrueNonp@ss", max_size=12) | SECRETS
+SCALARS = st.none() | st.booleans() | st.integers(-100, 1000) | st.floats(allow_nan=False, allow_infinity=False, width=32) | TEXT
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4), max_leaves=25)
+
+
+def not_inside_each_other(secrets):
+    # ansible-core before 2.19 replaces in set order, not longest first: equal results only when no value holds another
+    return all(a == b or a not in b for a in secrets for b in secrets)
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES, st.sets(SECRETS, min_size=1, max_size=3).filter(not_inside_each_other))
+def test_scrubbed_is_remove_values(value, secrets):
+    assert action.scrubbed(value, secrets) == remove_values(value, secrets)
+
+
+def test_scrubbed_hands_what_is_not_plain_to_remove_values():
+    value = {"t": ("a k3y", 1), "deep": [[[["k3y"]]]]}
+    assert action.scrubbed(value, {"k3y"}) == remove_values(value, {"k3y"}) == {"t": ["a ********", 1], "deep": [[[[action.NO_LOG_PLACEHOLDER]]]]}
+    nested = current = []
+    for _ in range(5000):  # deeper than Python's recursion limit: remove_values walks it without recursion
+        current.append([])
+        current = current[0]
+    current.append("a x")
+    found, depth = action.scrubbed(nested, {"x"}), 0
+    while found and isinstance(found[0], list):  # walked without recursion: == would recurse
+        found, depth = found[0], depth + 1
+    assert (depth, found) == (5000, ["a ********"])
