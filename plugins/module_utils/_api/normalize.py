@@ -61,13 +61,16 @@ def normalize_trigger(obj):
     """
     result = dict(obj)
     for key in ("id", "app_id", "template_id"):
-        if result.get(key) is not None:
-            result[key] = _int_if_numeric(result[key])
+        value = result.get(key)
+        if value is not None and type(value) is not int:  # an exact int is its own canonical form
+            result[key] = _int_if_numeric(value)
     filter_str = result.get("filter_str")
-    result["filter_str"] = "" if filter_str is None else str(filter_str)
-    if "active" in result and result["active"] is not None:
+    if type(filter_str) is not str:
+        result["filter_str"] = "" if filter_str is None else str(filter_str)
+    active = result.get("active")
+    if active is not None and type(active) is not bool and "active" in result:
         try:
-            result["active"] = to_bool(result["active"])
+            result["active"] = to_bool(active)
         except ValueError:
             pass
     context = result.get("context")

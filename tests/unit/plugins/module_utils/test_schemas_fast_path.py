@@ -60,3 +60,42 @@ def test_only_well_typed_triggers_take_the_fast_path():
     assert not is_plain_trigger(dict(PLAIN, active="true"))
     assert not is_plain_trigger(dict(PLAIN, context=None))  # null -> {}
     assert not is_plain_trigger([PLAIN])
+
+
+# -- the envelope of every page: the same fast path, the same result --------------------------------------------
+ENVELOPE = {"success": True, "meta": None, "nextToken": "n", "previousToken": None, "errors": [], "warnings": ["w"], "messages": [], "data": []}
+ENVELOPE_VALUES = VALUES + ([1, "a"], ["a", None], "false", ["x"])
+
+
+def slow_envelope(body):
+    return _schemas.envelope_schema()(json.loads(json.dumps(body)))
+
+
+@pytest.mark.parametrize("field", sorted(ENVELOPE) + ["extra"])
+def test_every_value_of_every_envelope_field_gives_what_voluptuous_gives(field):
+    for value in ENVELOPE_VALUES + ("absent",):
+        body = dict(ENVELOPE)
+        if value == "absent":
+            body.pop(field, None)
+        else:
+            body[field] = value
+        try:
+            expected = slow_envelope(body)
+        except _schemas.vol.Invalid:
+            assert _schemas.plain_envelope(body) is None
+            with pytest.raises(_schemas.SchemaError):
+                _schemas.validate_envelope(json.loads(json.dumps(body)))
+            continue
+        fast = _schemas.plain_envelope(body)
+        assert fast is None or fast == expected, (field, value)
+        assert _schemas.validate_envelope(json.loads(json.dumps(body))) == expected
+
+
+def test_a_well_typed_page_takes_the_fast_path_and_a_coerced_one_does_not():
+    assert _schemas.plain_envelope(ENVELOPE) == ENVELOPE
+    assert _schemas.plain_envelope(dict(ENVELOPE, success="true")) is None  # coerced by the schema
+    assert _schemas.plain_envelope(dict(ENVELOPE, nextToken=5)) is None  # a number made a str
+    assert _schemas.plain_envelope(dict(ENVELOPE, errors=None)) is None  # null -> []
+    copy = _schemas.plain_envelope(ENVELOPE)
+    copy["warnings"].append("x")
+    assert ENVELOPE["warnings"] == ["w"]  # a copy, as the schema's
