@@ -21,7 +21,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import heapq
+import itertools
 import json as _json
+import os
 import socket
 import threading
 import time
@@ -200,7 +203,7 @@ def read_body(response, cap, expired=lambda: False):
 
 
 class _Exchange(object):
-    """The deadline of one exchange: at ``timeout`` seconds the connection in use is shut down."""
+    """The deadline of one exchange: at ``timeout`` seconds the connection in use is shut down (by ``_WATCHDOG``)."""
 
     current = threading.local()  # the exchange under way in this thread (for _WatchedPool)
 
@@ -209,21 +212,18 @@ class _Exchange(object):
         self.expired = False
         self.connection = None
         self.deadline = time.monotonic() + timeout
-        self._done = False
+        self.done = False
         self._lock = threading.Lock()
-        self._timer = None
 
     def __enter__(self):
         _Exchange.current.exchange = self
-        self._timer = threading.Timer(self.timeout, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
+        _WATCHDOG.watch(self)
         return self
 
     def __exit__(self, *exc_info):
-        self._timer.cancel()
-        with self._lock:  # an _expire under way ends before the result is judged
-            self._done = True
+        with self._lock:  # an expire under way ends before the result is judged
+            self.done = True
+            self.connection = None
             _Exchange.current.exchange = None
         return False
 
@@ -239,12 +239,52 @@ class _Exchange(object):
             if self.expired:
                 _shut(connection)
 
-    def _expire(self):
+    def expire(self):
         with self._lock:
-            if self._done:
+            if self.done:
                 return
             self.expired = True
             _shut(self.connection)
+
+
+class _Watchdog(object):
+    """One daemon thread for the exchanges of this process, started at the first: it expires each exchange
+    still under way at its deadline. (A thread an exchange cost 0.14 ms, 20 a converged loop item's 20 pages.)
+    An ended exchange leaves the queue when it comes first; the queue holds at most the exchanges of one
+    ``timeout``. A forked child (an ansible-playbook worker) starts its own."""
+
+    def __init__(self):
+        self._reset()
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self):
+        self._wake = threading.Condition(threading.Lock())
+        self._queue = []  # (deadline, sequence number, exchange), soonest first
+        self._numbers = itertools.count()
+        self._thread = None
+
+    def watch(self, exchange):
+        with self._wake:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="kochava-exchange-deadline")
+                self._thread.daemon = True
+                self._thread.start()
+            heapq.heappush(self._queue, (exchange.deadline, next(self._numbers), exchange))
+            if self._queue[0][2] is exchange:
+                self._wake.notify()
+
+    def _run(self):
+        with self._wake:
+            while True:
+                now = time.monotonic()
+                while self._queue and (self._queue[0][2].done or self._queue[0][0] <= now):
+                    _deadline, _number, exchange = heapq.heappop(self._queue)
+                    exchange.expire()  # nothing for one that ended
+                self._wake.wait(self._queue[0][0] - now if self._queue else None)
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _shut(connection):

@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import gzip
 import json
+import os
 import socket
 import threading
 import time
@@ -335,6 +336,32 @@ def test_trickled_headers_end_at_the_deadline_not_when_the_server_stops():
     assert "no complete answer within 1 s" in str(info.value)
     assert elapsed < 15  # the server would go on for 30 s
     thread.join(20)
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")  # Python 3.12+: the fork is the test
+def test_one_watchdog_thread_serves_every_exchange_and_a_forked_child_starts_its_own():
+    from ansible_collections.kochava.publisher.plugins.module_utils._api import transport
+
+    for _ in range(50):
+        with transport._Exchange(30):
+            pass
+    watchdogs = [t for t in threading.enumerate() if t.name == "kochava-exchange-deadline"]
+    assert len(watchdogs) == 1  # not a thread an exchange
+    late = transport._Exchange(0.1)
+    with late:
+        time.sleep(0.5)
+    assert late.expired  # the shared thread still ends an exchange at its deadline
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # an ansible-playbook worker is a fork of the controller: its exchanges need a watchdog of their own
+        forked = transport._Exchange(0.1)
+        with forked:
+            time.sleep(0.5)
+        os.write(write, b"1" if forked.expired else b"0")
+        os._exit(0)
+    os.close(write)
+    assert os.read(read, 1) == b"1"
+    os.waitpid(child, 0)
 
 
 # ---------------------------------------------------------------- the connection options
