@@ -121,6 +121,7 @@ class Hider:
         self._known = {}  # every hidden text seen -> its mask
         self._finder = None
         self._masked_texts = {}
+        self._seen = {}  # (context key, str value) -> its hidden texts
 
     def __bool__(self):
         return bool(self.keys or self.url_params or self.everything)
@@ -218,18 +219,30 @@ class Hider:
         if not self or not isinstance(context, dict):
             return found
         for key, value in context.items():
-            if key in self:
-                text = canonical(value)
-                if text != "":
-                    found.update((str(value), text))
-                    self.learn(text)
-                    self.learn(str(value), text)  # "0030" shows as "30" does, as in its own field
-            elif self._url_re is not None and isinstance(value, str):
-                for match in self._url_re.finditer(value):
-                    if match.group(2):
-                        found.add(match.group(2))
-                        self.learn(match.group(2))
+            if type(value) is not str:
+                found.update(self._value_secrets(key, value))
+                continue
+            texts = self._seen.get((key, value))
+            if texts is None:  # a value met again (declared, read, echoed) costs one look-up
+                texts = self._seen[key, value] = self._value_secrets(key, value)
+            found.update(texts)
         return found
+
+    def _value_secrets(self, key, value):
+        """The hidden texts of one context value, learnt."""
+        if key in self:
+            text = canonical(value)
+            if text == "":
+                return ()
+            self.learn(text)
+            self.learn(str(value), text)  # "0030" shows as "30" does, as in its own field
+            return (str(value), text)
+        if self._url_re is None or not isinstance(value, str):
+            return ()
+        texts = tuple(match.group(2) for match in self._url_re.finditer(value) if match.group(2))
+        for text in texts:
+            self.learn(text)
+        return texts
 
 
 def hider_from(params):

@@ -260,3 +260,16 @@ def test_secret_watch_keeps_the_hidden_texts_of_triggers_read():
     assert len(watch.list_triggers(87100)) == 3
     watch.list_templates(87100)
     assert kept == {"1111", "zz"}
+
+
+def test_a_value_met_again_is_worked_out_once_and_gives_the_same_texts(monkeypatch):
+    hider = Hider(keys=["secret_key"], url_params=["token"], secret="k")
+    context = {"secret_key": "0030", "url": "https://c.example.com/i?token=abc&x=1", "n": 5}
+    first = hider.secrets(context)
+    assert first == {"0030", "30", "abc"}
+    calls = []
+    real = hider._value_secrets
+    monkeypatch.setattr(hider, "_value_secrets", lambda key, value: calls.append(key) or real(key, value))
+    assert hider.secrets(dict(context)) == first  # another dict, the same values: declared, read, echoed
+    assert calls == ["n"]  # only the value that is not a str is looked at again
+    assert hider.text("id 0030 and abc") == "id %s and %s" % (hider.mask("30"), hider.mask("abc"))
