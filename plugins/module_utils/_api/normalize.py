@@ -62,13 +62,13 @@ def normalize_trigger(obj):
     result = dict(obj)
     for key in ("id", "app_id", "template_id"):
         value = result.get(key)
-        if value is not None and type(value) is not int:  # an exact int is its own canonical form
+        if value is not None and not _is_int(value):  # an int is its own canonical form
             result[key] = _int_if_numeric(value)
     filter_str = result.get("filter_str")
-    if type(filter_str) is not str:
+    if not isinstance(filter_str, str):
         result["filter_str"] = "" if filter_str is None else str(filter_str)
     active = result.get("active")
-    if active is not None and type(active) is not bool and "active" in result:
+    if active is not None and not isinstance(active, bool):
         try:
             result["active"] = to_bool(active)
         except ValueError:

@@ -219,17 +219,17 @@ def plain_envelope(body):
     """A copy of the envelope ``body`` when each of its fields already has the type ``envelope_schema`` gives it
     (the schema would return an equal copy): the fast path of every page of a listing; else None."""
     data = body.get("data", False)
-    if type(body.get("success")) is not bool or (data is not None and type(data) is not list):
+    if not isinstance(body.get("success"), bool) or (data is not None and not isinstance(data, list)):
         return None
     for name in ("nextToken", "previousToken"):
         token = body.get(name)
-        if token is not None and type(token) is not str:
+        if token is not None and not isinstance(token, str):
             return None
     envelope = dict(body)
     for name in _ENVELOPE_TEXTS:
         if name in body:
             texts = body[name]
-            if type(texts) is not list or any(type(text) is not str for text in texts):
+            if not isinstance(texts, list) or not all(isinstance(text, str) for text in texts):
                 return None
             envelope[name] = list(texts)
     return envelope

@@ -219,7 +219,7 @@ class Hider:
         if not self or not isinstance(context, dict):
             return found
         for key, value in context.items():
-            if type(value) is not str:
+            if not isinstance(value, str):
                 found.update(self._value_secrets(key, value))
                 continue
             texts = self._seen.get((key, value))

@@ -342,7 +342,7 @@ def test_trickled_headers_end_at_the_deadline_not_when_the_server_stops():
 def test_one_watchdog_thread_serves_every_exchange_and_a_forked_child_starts_its_own():
     from ansible_collections.kochava.publisher.plugins.module_utils._api import transport
 
-    for _ in range(50):
+    for _number in range(50):
         with transport._Exchange(30):
             pass
     watchdogs = [t for t in threading.enumerate() if t.name == "kochava-exchange-deadline"]

@@ -103,7 +103,7 @@ def test_scrubbed_hands_what_is_not_plain_to_remove_values():
     value = {"t": ("a k3y", 1), "deep": [[[["k3y"]]]]}
     assert action.scrubbed(value, {"k3y"}) == remove_values(value, {"k3y"}) == {"t": ["a ********", 1], "deep": [[[[action.NO_LOG_PLACEHOLDER]]]]}
     nested = current = []
-    for _ in range(5000):  # deeper than Python's recursion limit: remove_values walks it without recursion
+    for _depth in range(5000):  # deeper than Python's recursion limit: remove_values walks it without recursion
         current.append([])
         current = current[0]
     current.append("a x")
