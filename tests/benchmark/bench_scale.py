@@ -531,7 +531,7 @@ def profile_worker(emu, workdir, count, top, result_file):
     """cProfile of the workers of one converged 1,000-item task each (the default path, the engine stand-in, lean, the floor) and of the controller."""
     items = declared(count)
     tasks = [{"name": name, module: dict({"app_id": APP, "triggers": items}, **extra)} for name, module, extra in PROFILED_TASKS]
-    play = [{"name": "profile", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+    play = [{"name": "profile", "hosts": "localhost", "gather_facts": False, "tasks": tasks + [LAST_WORKER_WRITES]}]
     out = os.environ.get("BENCH_PROFILE_DIR") or os.path.join(workdir, "profiles")  # BENCH_PROFILE_DIR keeps the .prof files
     playbook = os.path.join(workdir, "profile.yml")
     with open(playbook, "w") as handle:
@@ -580,8 +580,9 @@ def profile_worker(emu, workdir, count, top, result_file):
         for line in lines[start : start + rows + 1]:
             print("    " + line)
 
-    for name, _module, _extra in PROFILED_TASKS:
-        path = os.path.join(out, "worker-%s.prof" % name.replace(" ", "_"))
+    expected = [os.path.join(out, "worker-%s.prof" % name.replace(" ", "_")) for name, _module, _extra in PROFILED_TASKS]
+    wait_for_files(lambda: [path for path in expected if os.path.exists(path)], len(expected))
+    for (name, _module, _extra), path in zip(PROFILED_TASKS, expected):
         if os.path.exists(path):
             table(path, "worker of %r" % name, "cumulative", top)
             table(path, "worker of %r" % name, "tottime", top)
@@ -601,6 +602,20 @@ CPU_TASKS = (
 )
 
 
+# The last task of a profiled playbook: ansible-playbook terminates the workers still alive when it ends, and
+# a worker writes its profile after sending its result, so the last measured task gets a task after it.
+LAST_WORKER_WRITES = {"name": "let the last worker write its profile", "ansible.builtin.pause": {"seconds": 1}}
+
+
+def wait_for_files(found, count, seconds=30):
+    """The files ``found()`` gives once there are ``count`` of them (at most ``seconds``): a worker writes its
+    profile after sending its result, so the playbook can end before the last one is in place (profile_worker.py)."""
+    deadline = time.monotonic() + seconds
+    while len(found()) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return sorted(found())
+
+
 def worker_cpu(emu, workdir, count, runs=5):
     """CPU seconds of each task's worker, no profiler (profile_worker.py --cpu-only): what a task costs, whatever else the machine runs."""
     items = declared(count)
@@ -611,7 +626,7 @@ def worker_cpu(emu, workdir, count, runs=5):
             if task_vars:
                 task["vars"] = task_vars
             tasks.append(task)
-    play = [{"name": "cpu", "hosts": "localhost", "gather_facts": False, "tasks": tasks}]
+    play = [{"name": "cpu", "hosts": "localhost", "gather_facts": False, "tasks": tasks + [LAST_WORKER_WRITES]}]
     out = os.path.join(workdir, "cpu")
     playbook = os.path.join(workdir, "cpu.yml")
     with open(playbook, "w") as handle:
@@ -643,8 +658,14 @@ def worker_cpu(emu, workdir, count, runs=5):
     if proc.returncode != 0:
         print("  the playbook failed (%d):\n%s\n%s" % (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:]))
         return
-    with open(os.path.join(out, "cpu.jsonl")) as handle:
-        lines = [json.loads(line) for line in handle]
+    expected = [os.path.join(out, "cpu-%s.json" % task["name"].replace(" ", "_")) for task in tasks]
+    found = wait_for_files(lambda: [path for path in expected if os.path.exists(path)], len(expected))
+    if len(found) < len(tasks):
+        print("  only %d of the %d workers wrote their CPU figures within 30 s: %s" % (len(found), len(tasks), ", ".join(map(os.path.basename, found))))
+    lines = []
+    for path in found:
+        with open(path) as handle:
+            lines.append(json.loads(handle.read()))
     for name, *_rest in CPU_TASKS:
         mine = [line for line in lines if line["task"].rsplit(" ", 1)[0] == name]
         cpu = [line["cpu"] for line in mine]

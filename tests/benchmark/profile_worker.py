@@ -4,7 +4,7 @@
     python tests/benchmark/profile_worker.py OUTDIR ansible-playbook-arguments...
     python tests/benchmark/profile_worker.py --cpu-only OUTDIR ansible-playbook-arguments...
 
---cpu-only: no profiler; each worker appends one JSON line to OUTDIR/cpu.jsonl,
+--cpu-only: no profiler; each worker writes one JSON line to OUTDIR/cpu-<task name>.json,
 {"task": name, "cpu": CPU seconds of the worker from its start to the result
 sent, "children": CPU seconds of the processes it waited for (a module's)}:
 what the task costs, whatever else the machine runs.
@@ -48,8 +48,12 @@ def main():
             after = os.times()
             children = after.children_user - before.children_user + after.children_system - before.children_system
             line = json.dumps({"task": self._task.get_name(), "cpu": time.process_time() - started, "children": children})
-            with open(os.path.join(out, "cpu.jsonl"), "a") as handle:
-                handle.write(line + "\n")
+            # one file a worker, renamed into place whole: the worker writes it after sending its result,
+            # so the playbook may end first; the reader waits for every file it expects (bench_scale.py)
+            final = os.path.join(out, "cpu-%s.json" % re.sub(r"[^A-Za-z0-9_.-]+", "_", self._task.get_name()))
+            with open(final + ".tmp", "w") as handle:
+                handle.write(line)
+            os.replace(final + ".tmp", final)
 
     if cpu_only:
         worker.WorkerProcess._run = timed_run
@@ -69,7 +73,9 @@ def main():
         finally:
             profiler.disable()
             name = re.sub(r"[^A-Za-z0-9_.-]+", "_", self._task.get_name())
-            profiler.dump_stats(os.path.join(out, "worker-%s.prof" % name))
+            final = os.path.join(out, "worker-%s.prof" % name)
+            profiler.dump_stats(final + ".tmp")  # renamed into place whole (written after the result was sent)
+            os.replace(final + ".tmp", final)
 
     worker.WorkerProcess._run = profiled_run
 
@@ -82,7 +88,8 @@ def main():
             return results(strat)
         finally:
             profiler.disable()
-            profiler.dump_stats(os.path.join(out, "results.prof"))
+            profiler.dump_stats(os.path.join(out, "results.prof.tmp"))
+            os.replace(os.path.join(out, "results.prof.tmp"), os.path.join(out, "results.prof"))
 
     strategy.results_thread_main = profiled_results
 
@@ -97,7 +104,8 @@ def main():
         code = exc.code or 0
     finally:
         profiler.disable()
-        profiler.dump_stats(os.path.join(out, "main.prof"))
+        profiler.dump_stats(os.path.join(out, "main.prof.tmp"))
+        os.replace(os.path.join(out, "main.prof.tmp"), os.path.join(out, "main.prof"))
     sys.exit(code)
 
 
