@@ -38,6 +38,7 @@ from ansible_collections.kochava.publisher.plugins.module_utils._api.schemas imp
 from ansible_collections.kochava.publisher.plugins.module_utils._glue.spec import SPECS
 from ansible_collections.kochava.publisher.plugins.module_utils._glue.steps import TaskFailed, TaskSteps
 from ansible_collections.kochava.publisher.plugins.module_utils._plan.outcome import as_unreachable, failure_fields
+from ansible_collections.kochava.publisher.plugins.module_utils._triggers.hiding import NO_LOG_PLACEHOLDER
 
 display = Display()
 
@@ -158,7 +159,6 @@ def inject_invocation(task_vars):
         return True
 
 
-NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"  # ansible-core's, for a value that is a no_log value
 # ansible-core 2.19 and later keep True, False and None as they are; 2.16-2.18 test their text too
 _KEEPS_CONSTANTS = remove_values([True, False, None], ["True", "False", "None"]) == [True, False, None]
 

@@ -218,8 +218,9 @@ _ENVELOPE_TEXTS = ("errors", "warnings", "messages")
 def plain_envelope(body):
     """A copy of the envelope ``body`` when each of its fields already has the type ``envelope_schema`` gives it
     (the schema would return an equal copy): the fast path of every page of a listing; else None."""
-    data = body.get("data", False)
-    if not isinstance(body.get("success"), bool) or (data is not None and not isinstance(data, list)):
+    if "data" not in body or not isinstance(body.get("success"), bool):
+        return None
+    if body["data"] is not None and not isinstance(body["data"], list):
         return None
     for name in ("nextToken", "previousToken"):
         token = body.get(name)

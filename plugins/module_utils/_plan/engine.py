@@ -46,17 +46,21 @@ def writes_nothing(params, check_mode):
     return check_mode or bool(params.get("expect_no_changes"))
 
 
-def drift_gate(params, actions, trigger=None):
-    """``expect_no_changes``: a TriggerError naming every trigger that differs, before any write."""
+def drift_gate(params, actions, trigger=None, refused_diff=None):
+    """``expect_no_changes``: a TriggerError naming every trigger that differs, before any write
+    (carrying ``refused_diff()``, the --diff of what it refused, when given)."""
     if params.get("expect_no_changes"):
         drift = drift_message(params["app_id"], actions)
         if drift:
-            raise TriggerError(drift, trigger=trigger, failure="drift")
+            refused = TriggerError(drift, trigger=trigger, failure="drift")
+            refused.diff = refused_diff() if refused_diff else None
+            raise refused
 
 
-def check_plan(planner, actions, params, review, digest, hidden):
+def check_plan(planner, actions, params, review, digest, hidden, refused_diff=None):
     """The checks of a known plan, in order (all before any write): the
-    reviewed plan, then the drift gate, then the max_deletes guard."""
+    reviewed plan, then the drift gate, then the max_deletes guard. A refusal carries
+    the plan, its digest and ``refused_diff()`` (the --diff of what it refused, when given)."""
     try:
         if review is not None:
             report = plan_report(actions, hidden)
@@ -72,6 +76,7 @@ def check_plan(planner, actions, params, review, digest, hidden):
         planner.guard(actions, params.get("max_deletes"))
     except TriggerError as exc:
         exc.actions, exc.digest = actions, digest
+        exc.diff = refused_diff() if refused_diff else None
         raise
 
 
@@ -90,11 +95,8 @@ def run_set(client, params, check_mode=False, diff=True):
     digest = plan_digest(app_id, actions, params.get("api_key"))
     before = list(reader.triggers())
     learn_hidden(hidden, [item.get("context") for item in items], before)  # before the reviewed plan is compared
-    try:
-        check_plan(planner, actions, params, review, digest, hidden)
-    except TriggerError as exc:  # a refusal (drift, stale plan, max_deletes) shows in --diff what it refused to write
-        exc.diff = set_diff(before, final_triggers(before, actions), hidden, app_id) if diff else None
-        raise
+    refused_diff = (lambda: set_diff(before, final_triggers(before, actions), hidden, app_id)) if diff else None
+    check_plan(planner, actions, params, review, digest, hidden, refused_diff)
     notes = run_plan(planner, actions, writes_nothing(params, check_mode), digest)
     learn_hidden(hidden, [], [a["after"] for a in actions if a["after"]])  # what the verifying read found
     wanted = params.get("return_triggers", False)
@@ -134,11 +136,7 @@ def run_single(client, params, check_mode=False):
     actions = planner.plan([item], current=current)
     planned = actions[0]
     learn_hidden(hidden, [item.get("context")], [planned["before"]] if planned["before"] else [])
-    try:
-        drift_gate(params, actions, trigger=planned["before"])
-    except TriggerError as exc:  # the drift gate's refusal shows in --diff what differs
-        exc.diff = single_diff(planned, hidden)
-        raise
+    drift_gate(params, actions, trigger=planned["before"], refused_diff=lambda: single_diff(planned, hidden))
     notes = run_plan(planner, actions, writes_nothing(params, check_mode))
     changed = planned["action"] != "unchanged" if check_mode else planned["applied"]
     learn_hidden(hidden, [], [planned["after"]] if planned["after"] else [])
