@@ -162,22 +162,13 @@ class HostileProxy:
 
     def _gzip_bomb(self, handler, status):
         data = gzip_bomb()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Encoding", "gzip")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
+        _head(handler, status, ("Content-Encoding", "gzip"), ("Content-Length", str(len(data))))
         handler.wfile.write(data)
 
     def _big(self, handler, status, length=False):
         head, tail = b'{"success": true, "data": [], "pad": "', b'"}'
         size = BIG_BYTES - len(head) - len(tail)
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        if length:
-            handler.send_header("Content-Length", str(BIG_BYTES))
-        handler.send_header("Connection", "close")
-        handler.end_headers()
+        _head(handler, status, *([("Content-Length", str(BIG_BYTES))] if length else []))
         handler.wfile.write(head)
         block = b"x" * 65536
         while size > 0:
@@ -190,10 +181,7 @@ class HostileProxy:
 
     def _nested(self, handler, status):
         data = b"[" * NESTED_DEPTH
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
+        _head(handler, status, ("Content-Length", str(len(data))))
         handler.wfile.write(data)
 
     def _trickle(self, handler, data):
@@ -207,10 +195,7 @@ class HostileProxy:
 
     def _trickle_body(self, handler, status):
         data = json.dumps({"success": True, "data": [], "pad": "x" * 200}).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
+        _head(handler, status, ("Content-Length", str(len(data))))
         handler.wfile.flush()
         self._trickle(handler, data)
 
@@ -220,15 +205,23 @@ class HostileProxy:
 
     def _reset(self, handler, status):
         data = json.dumps({"success": True, "data": [], "pad": "x" * 4000}).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
+        _head(handler, status, ("Content-Length", str(len(data))))
         handler.wfile.write(data[: len(data) // 2])
         handler.wfile.flush()
         sock = handler.connection
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with RST
         sock.close()
+
+
+def _head(handler, status, *headers):
+    """The status line and headers of a hostile answer: JSON, ``headers``, and ``Connection: close``, which the
+    proxy does after every hostile answer (said, so the client never reuses a connection the proxy is closing)."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    for name, value in headers:
+        handler.send_header(name, value)
+    handler.send_header("Connection", "close")
+    handler.end_headers()
 
 
 __all__ = ["HostileProxy", "gzip_bomb", "BOMB_BYTES", "BIG_BYTES", "NESTED_DEPTH", "TRICKLE_LIMIT"]

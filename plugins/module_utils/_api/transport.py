@@ -289,7 +289,7 @@ _WATCHDOG = _Watchdog()
 
 def _shut(connection):
     """Shut the socket of ``connection`` down: a read blocked on it returns at once."""
-    sock = getattr(connection, "sock", None)
+    sock = getattr(connection, "sock", None) or getattr(connection, "watched_sock", None)
     if sock is None:
         return
     try:
@@ -304,7 +304,16 @@ def _shut(connection):
 def _watched(base):
     """A connection pool class that tells the exchange under way which connection it uses."""
 
+    class WatchedConnection(base.ConnectionCls):
+        def connect(self):
+            super().connect()
+            # kept: for an answer that says Connection: close, http.client hands the socket to the
+            # response and drops it here, where the deadline would no longer find it
+            self.watched_sock = self.sock
+
     class WatchedPool(base):
+        ConnectionCls = WatchedConnection
+
         def _get_conn(self, timeout=None):
             connection = super()._get_conn(timeout)
             exchange = getattr(_Exchange.current, "exchange", None)
